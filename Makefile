@@ -1,0 +1,56 @@
+# citycert: `make demo` runs the app with demo data; `make test` runs the whole suite.
+# Both do all the set-up themselves: find Python >= 3.12, install uv if missing, sync packages.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.SHELLFLAGS := -eu -o pipefail -c
+
+UV_VERSION := 0.13.9
+PYTHON := $(shell scripts/find-python)
+ifeq ($(PYTHON),)
+$(error no Python 3.12 or newer found on PATH or in pyenv)
+endif
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+RUN := $(UV) run --locked
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install demo test lint bench check-deploy clean
+
+help:
+	@echo "make demo    install, migrate, load the Standard, serve http://$(HOST):$(PORT)"
+	@echo "make test    install, then run the whole test suite"
+	@echo "make lint    ruff (lint and format) and mypy"
+	@echo "make bench   run the benchmarks in bench/"
+	@echo "make install set everything up (idempotent; demo and test run it)"
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --locked
+	cd src/citycert && $(RUN) citycert compilemessages -v 0
+
+demo: install
+	DEBUG=true $(RUN) citycert migrate --no-input
+	DEBUG=true $(RUN) citycert load_standard
+	@echo "citycert is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	DEBUG=true $(RUN) citycert runserver $(HOST):$(PORT)
+
+test: install
+	$(RUN) pytest
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy
+
+bench: install
+	$(RUN) python bench/scoring.py
+
+clean:
+	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache .hypothesis

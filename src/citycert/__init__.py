@@ -1,0 +1,1 @@
+"""citycert: a data-excellence certification program for city governments."""

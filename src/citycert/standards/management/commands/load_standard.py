@@ -1,0 +1,35 @@
+"""`citycert load_standard [FILE ...]`: load the shipped standard versions (or given files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from citycert.standards.definitions import DefinitionError, load_file, packaged_files
+from citycert.standards.services import load_standard
+
+
+class Command(BaseCommand):
+    help = (
+        "Load standard versions from YAML into the database. Without arguments, loads every "
+        "version shipped with citycert. Safe to run again: unchanged versions are left alone. "
+        "Any error leaves the database as it was."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="*", type=Path, help="standard YAML files to load")
+
+    def handle(self, *args: Any, files: list[Path], **options: Any) -> None:
+        paths = files or packaged_files()
+        try:
+            # Parse every file before writing anything, then write them all or none.
+            definitions = [(path, load_file(path)) for path in paths]
+            with transaction.atomic():
+                results = [load_standard(d, path.name) for path, d in definitions]
+        except DefinitionError as exc:
+            raise CommandError(f"Standard not loaded; the database is unchanged.\n{exc}") from None
+        for result in results:
+            self.stdout.write(f"standard {result.code}: {result.outcome}")

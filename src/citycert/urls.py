@@ -1,0 +1,10 @@
+"""Top-level URLs. Each app owns its own; this file only mounts them."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("citycert.public.urls")),
+    path("standard/", include("citycert.standards.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]

@@ -1,0 +1,58 @@
+"""axe-core finds no violation on the pages, in a real browser, in each language; the keyboard
+and the no-JavaScript language switch work."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+PAGES = ["/", "/standard/", "/standard/2022/", "/standard/2018/", "/standard/2017/", "/nope/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_axe_finds_no_violation(page, url: str, language: str) -> None:  # type: ignore[no-untyped-def]
+    if language != "en":
+        page.goto("/")
+        page.select_option("#language-select", language)
+        page.click("form.language-form button")
+    page.goto(url)
+    assert page.locator("html").get_attribute("lang") == language
+    assert axe_violations(page) == []
+
+
+def test_the_skip_link_comes_first_and_moves_focus_to_the_content(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/standard/2022/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_language_switch_keeps_the_reader_on_the_same_page(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/standard/2022/")
+    page.select_option("#language-select", "pt")
+    page.click("form.language-form button")
+    assert page.url.endswith("/standard/2022/")
+    assert page.locator("html").get_attribute("lang") == "pt"
+    assert page.locator("h2#levels-heading").inner_text() == "Como o nível é decidido"
+
+
+def test_pages_work_without_javascript(browser, live_server, transactional_db) -> None:  # type: ignore[no-untyped-def]
+    from citycert.standards.definitions import load_file, packaged_files
+    from citycert.standards.services import load_standard
+
+    for path in packaged_files():
+        load_standard(load_file(path), path.name)
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/standard/")
+    page.select_option("#language-select", "fr")
+    page.click("form.language-form button")
+    assert page.locator("h1").inner_text() == "Le Référentiel"
+    page.click("a:has-text('2022')")
+    assert page.locator("article.criterion").count() == 43
+    context.close()

@@ -1,0 +1,80 @@
+"""Settings come from the environment; production settings pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(60),
+    "ALLOWED_HOSTS": "certify.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://certify.example.org",
+}
+
+
+def citycert(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "citycert.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**base, "CITYCERT_VAR_DIR": str(tmp_path), **env},
+    )
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path: Path) -> None:
+    completed = citycert(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION, tmp_path=tmp_path
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "System check identified no issues (0 silenced)." in completed.stdout
+
+
+def test_a_secret_key_is_required_when_debug_is_off(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    completed = citycert("check", env=env, tmp_path=tmp_path)
+    assert completed.returncode != 0
+    assert "SECRET_KEY must be set in the environment when DEBUG is off" in completed.stderr
+
+
+def test_development_generates_and_keeps_a_key(tmp_path: Path) -> None:
+    assert citycert("check", env={"DEBUG": "true"}, tmp_path=tmp_path).returncode == 0
+    key = (tmp_path / "development-secret-key").read_text()
+    assert len(key) >= 50
+    assert citycert("check", env={"DEBUG": "true"}, tmp_path=tmp_path).returncode == 0
+    assert (tmp_path / "development-secret-key").read_text() == key
+
+
+def test_the_database_comes_from_database_url(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['ENGINE'], d['HOST'], d['NAME'])"
+    )
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://citycert:pw@db.internal:5432/citycert",
+        "DJANGO_SETTINGS_MODULE": "citycert.settings",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "CITYCERT_VAR_DIR": str(tmp_path)},
+    )
+    assert completed.stdout.split() == ["django.db.backends.postgresql", "db.internal", "citycert"]
