@@ -31,9 +31,10 @@ $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Compiling translations needs no settings (and so no SECRET_KEY): plain `django` with none.
 install: $(UV)
 	$(UV) sync --locked
-	cd src/citycert && $(RUN) citycert compilemessages -v 0
+	cd src/citycert && env -u DJANGO_SETTINGS_MODULE $(RUN) python -m django compilemessages -v 0
 
 demo: install
 	DEBUG=true $(RUN) citycert migrate --no-input
