@@ -61,11 +61,9 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def]
     """A fresh browser page; axe-core is injected past the CSP by the test, not by the site."""
-    from citycert.standards.definitions import load_file, packaged_files
-    from citycert.standards.services import load_standard
+    from citycert.standards.services import load_files
 
-    for path in packaged_files():
-        load_standard(load_file(path), path.name)
+    load_files()
     context = browser.new_context(bypass_csp=True, base_url=live_server.url)
     page = context.new_page()
     yield page

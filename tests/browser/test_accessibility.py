@@ -42,11 +42,9 @@ def test_the_language_switch_keeps_the_reader_on_the_same_page(page) -> None:  #
 
 
 def test_pages_work_without_javascript(browser, live_server, transactional_db) -> None:  # type: ignore[no-untyped-def]
-    from citycert.standards.definitions import load_file, packaged_files
-    from citycert.standards.services import load_standard
+    from citycert.standards.services import load_files
 
-    for path in packaged_files():
-        load_standard(load_file(path), path.name)
+    load_files()
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
     page.goto("/standard/")

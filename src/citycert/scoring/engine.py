@@ -164,14 +164,7 @@ def score(
 
     satisfied, not_applicable, missing = _tally(spec, answers)
 
-    if spec.has_prerequisites:
-        earned = {
-            code
-            for code in satisfied
-            if all(p in satisfied or p in not_applicable for p in spec.ancestors[code])
-        }
-    else:
-        earned = satisfied
+    earned = _earned(spec, satisfied, not_applicable)
 
     area_points = dict.fromkeys(spec.areas, 0)
     area_possible = dict.fromkeys(spec.areas, 0)
@@ -229,11 +222,21 @@ def plan_to_level(
     thresholds = {t.level: t for t in spec.levels}
     if level not in thresholds:
         raise AnswerError(f"standard {spec.version} has no level {level!r}")
-    result = score(spec, answers)
     satisfied, not_applicable, missing = _tally(spec, answers)
-    return _plan(
-        spec, thresholds[level], result.possible, result.points, satisfied, not_applicable, missing
-    )
+    points = len(_earned(spec, satisfied, not_applicable))
+    possible = spec.total - len(not_applicable)
+    return _plan(spec, thresholds[level], possible, points, satisfied, not_applicable, missing)
+
+
+def _earned(spec: StandardSpec, satisfied: set[str], not_applicable: set[str]) -> set[str]:
+    """The satisfied criteria whose prerequisites are all satisfied or not applicable."""
+    if not spec.has_prerequisites:
+        return satisfied
+    return {
+        code
+        for code in satisfied
+        if all(p in satisfied or p in not_applicable for p in spec.ancestors[code])
+    }
 
 
 def _plan(

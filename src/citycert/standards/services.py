@@ -9,12 +9,22 @@ assessments) may still change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from django.db import models, transaction
 
-from .definitions import LANGUAGES, DefinitionError, StandardDefinition, Text, describe_location
+from .definitions import (
+    LANGUAGES,
+    DefinitionError,
+    StandardDefinition,
+    Text,
+    describe_location,
+    load_file,
+    packaged_files,
+)
 from .models import (
     ChecklistItem,
     Criterion,
@@ -170,6 +180,14 @@ def _differences(
             found += _differences(a, b, (*loc, index))
         return found
     return [] if old == new else [loc]
+
+
+@transaction.atomic
+def load_files(paths: Iterable[Path] | None = None) -> list[LoadResult]:
+    """Load standard files (the shipped ones by default): every file is parsed before anything
+    is written, then all are written or none."""
+    definitions = [(path, load_file(path)) for path in (paths or packaged_files())]
+    return [load_standard(definition, path.name) for path, definition in definitions]
 
 
 @transaction.atomic

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from citycert.standards.definitions import DefinitionError, load_file, packaged_files
-from citycert.standards.services import load_standard
+from citycert.standards.definitions import DefinitionError
+from citycert.standards.services import load_files
 
 
 class Command(BaseCommand):
@@ -23,12 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="*", type=Path, help="standard YAML files to load")
 
     def handle(self, *args: Any, files: list[Path], **options: Any) -> None:
-        paths = files or packaged_files()
         try:
-            # Parse every file before writing anything, then write them all or none.
-            definitions = [(path, load_file(path)) for path in paths]
-            with transaction.atomic():
-                results = [load_standard(d, path.name) for path, d in definitions]
+            results = load_files(files or None)
         except DefinitionError as exc:
             raise CommandError(f"Standard not loaded; the database is unchanged.\n{exc}") from None
         for result in results:
