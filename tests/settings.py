@@ -21,3 +21,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, te
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
 WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic
 WHITENOISE_AUTOREFRESH = True
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "loggers": {"axes": {"level": "WARNING"}},
+}

@@ -16,9 +16,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from citycert.datafiles import load_mapping
 from citycert.scoring import CriterionSpec, SpecError, StandardSpec, threshold
 
 LANGUAGES = ("en", "es", "pt", "fr")
@@ -190,28 +190,6 @@ class StandardDefinition(Strict):
         )
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a key given twice in one mapping (PyYAML keeps the last silently)."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice in this mapping", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
-
-
 def describe_location(raw: Any, loc: tuple[int | str, ...]) -> str:
     """'practice area DM, criterion DM3, field checklist.required' from a pydantic location."""
     parts: list[str] = []
@@ -253,15 +231,7 @@ def describe_location(raw: Any, loc: tuple[int | str, ...]) -> str:
 
 def parse(text: str, source: str) -> StandardDefinition:
     """Parse and validate one standard file's text. `source` names it in error messages."""
-    try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DefinitionError(f"{source}{where}: not valid YAML: {problem}") from None
-    if not isinstance(raw, dict):
-        raise DefinitionError(f"{source}: expected a mapping of fields at the top level")
+    raw = load_mapping(text, source, DefinitionError)
     try:
         definition = StandardDefinition.model_validate(raw)
     except ValidationError as exc:

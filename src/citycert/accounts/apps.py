@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "citycert.accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Every change to memberships, roles, grants and invitations is in the audit trail.
+        for model in (models.Membership, models.ProgramRole, models.CoachGrant, models.Invitation):
+            auditlog.register(model)
+        auditlog.register(models.User, include_fields=["email", "name", "is_active"])

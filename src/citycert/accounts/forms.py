@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, ProgramRole
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.CONTRIBUTOR
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class HandOverForm(forms.Form):
+    successor = forms.ModelChoiceField(
+        queryset=Membership.objects.none(), label=_("New lead"), empty_label=None
+    )
+
+    def __init__(self, *args: Any, members: QuerySet[Membership], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["successor"]
+        field.queryset = members  # type: ignore[attr-defined]
+        field.label_from_instance = lambda m: str(m.user)  # type: ignore[attr-defined]
+
+
+class CoachForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Coach's email address"),
+        help_text=_("The address your partner coach uses on citycert."),
+    )
+
+
+class ProgramRoleForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=ProgramRole.Role.choices)
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        required=False,
+        max_length=200,
+        help_text=_("For partner coaches: the organisation they coach for."),
+    )
+
+
+class AuditFilterForm(forms.Form):
+    city = forms.CharField(label=_("City (short name)"), required=False, max_length=120)
+    person = forms.CharField(label=_("Person (email address)"), required=False, max_length=254)

@@ -1,0 +1,41 @@
+"""Reads about people, teams and the audit trail, with bounded queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.models import LogEntry
+from django.db.models import QuerySet
+
+from citycert.cities.models import City
+
+from .models import CoachGrant, Membership, User
+
+
+def team(city: City) -> QuerySet[Membership]:
+    return city.memberships.select_related("user").order_by("-role", "user__email")
+
+
+def active_coaches(city: City) -> QuerySet[CoachGrant]:
+    return city.coach_grants.filter(revoked_at__isnull=True).select_related("coach")
+
+
+def dashboard(user: User) -> dict[str, Any]:
+    """What a person sees on 'My cities'."""
+    return {
+        "memberships": user.memberships.select_related("city").order_by("city__name"),
+        "coaching": user.coach_grants.filter(revoked_at__isnull=True).select_related("city"),
+        "reviewing": user.review_assignments.select_related("city").order_by("city__name"),
+    }
+
+
+def audit_trail(*, city: City | None = None, person: User | None = None) -> QuerySet[Any]:
+    """Recorded changes, newest first, optionally about one city or made by one person."""
+    entries: QuerySet[Any] = LogEntry.objects.select_related("actor", "content_type").order_by(
+        "-timestamp"
+    )
+    if city is not None:
+        entries = entries.filter(additional_data__city_id=city.pk)
+    if person is not None:
+        entries = entries.filter(actor=person)
+    return entries

@@ -1,0 +1,283 @@
+"""People's pages: my cities, a city's team, invitations; for admins, program roles and the audit
+trail. Views parse, ask the policy, call a service or query, and render."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from citycert.cities.models import City
+
+from . import policy, queries, services
+from .forms import AuditFilterForm, CoachForm, HandOverForm, InviteForm, ProgramRoleForm, RoleForm
+from .models import CoachGrant, Invitation, Membership, ProgramRole, User
+from .policy import Action
+
+
+def _me(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _city(request: HttpRequest, slug: str, action: Action) -> City:
+    """The city at `slug`, if the policy lets this person do `action` there (else 404 / 403)."""
+    city = get_object_or_404(City, slug=slug)
+    policy.authorize(request.user, action, city)
+    return city
+
+
+def _refused(request: HttpRequest, error: services.TeamError) -> None:
+    messages.error(request, str(error))
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    policy.authorize(request.user, Action.VIEW_DASHBOARD)
+    context = queries.dashboard(_me(request))
+    context["roles"] = policy.program_roles(request.user)
+    return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+@require_safe
+def team(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.VIEW_CITY)
+    can_manage = policy.can(request.user, Action.MANAGE_TEAM, city)
+    members = queries.team(city)
+    mine = next((m for m in members if m.user_id == request.user.pk), None)
+    others = city.memberships.exclude(user=_me(request)).select_related("user")
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "city": city,
+            "members": members,
+            "can_manage": can_manage,
+            "can_manage_coaches": policy.can(request.user, Action.MANAGE_COACHES, city),
+            "is_lead": mine is not None and mine.role == Membership.Role.LEAD,
+            "invitations": city.invitations.pending().select_related("invited_by")
+            if can_manage
+            else [],
+            "coaches": queries.active_coaches(city),
+            "invite_form": InviteForm(),
+            "coach_form": CoachForm(),
+            "handover_form": HandOverForm(members=others),
+            "has_others": others.exists(),
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_TEAM)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+    else:
+        try:
+            issued = services.invite(
+                city, form.cleaned_data["email"], form.cleaned_data["role"], _me(request)
+            )
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": issued.invitation.email},
+            )
+        except services.TeamError as error:
+            _refused(request, error)
+    return redirect("accounts:team", city.slug)
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_TEAM)
+    invitation = get_object_or_404(Invitation, pk=pk, city=city)
+    services.revoke_invitation(invitation)
+    messages.success(
+        request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+    )
+    return redirect("accounts:team", city.slug)
+
+
+@login_required
+@require_POST
+def change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_TEAM)
+    membership = get_object_or_404(Membership, pk=pk, city=city)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+    else:
+        try:
+            services.change_role(membership, form.cleaned_data["role"], _me(request))
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": membership.user, "role": membership.get_role_display()},
+            )
+        except services.TeamError as error:
+            _refused(request, error)
+    return redirect("accounts:team", city.slug)
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_TEAM)
+    membership = get_object_or_404(Membership, pk=pk, city=city)
+    try:
+        services.remove_member(membership, _me(request))
+        messages.success(
+            request, _("%(name)s is no longer on the team.") % {"name": membership.user}
+        )
+    except services.TeamError as error:
+        _refused(request, error)
+    return redirect("accounts:team", city.slug)
+
+
+@login_required
+@require_POST
+def hand_over(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_TEAM)
+    form = HandOverForm(request.POST, members=city.memberships.exclude(user=_me(request)))
+    if not form.is_valid():
+        messages.error(request, _("Choose the person who will lead the team."))
+        return redirect("accounts:team", city.slug)
+    try:
+        services.hand_over_lead(city, _me(request), form.cleaned_data["successor"])
+        messages.success(
+            request,
+            _("%(name)s now leads the team; you stay on as a contributor.")
+            % {"name": form.cleaned_data["successor"].user},
+        )
+    except services.TeamError as error:
+        _refused(request, error)
+    return redirect("accounts:team", city.slug)
+
+
+@login_required
+@require_POST
+def grant_coach(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_COACHES)
+    form = CoachForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter your coach's email address."))
+    else:
+        try:
+            grant = services.grant_coach(city, form.cleaned_data["email"], _me(request))
+            messages.success(
+                request, _("%(coach)s can now read your city's work.") % {"coach": grant.coach}
+            )
+        except services.TeamError as error:
+            _refused(request, error)
+    return redirect("accounts:team", city.slug)
+
+
+@login_required
+@require_POST
+def revoke_coach(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_COACHES)
+    grant = get_object_or_404(CoachGrant, pk=pk, city=city)
+    services.revoke_coach(grant, _me(request))
+    messages.success(request, _("%(coach)s no longer has access.") % {"coach": grant.coach})
+    return redirect("accounts:team", city.slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Anyone holding the link may see the invitation; accepting needs an account."""
+    found = Invitation.objects.by_token(token)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect("account_login")
+        try:
+            membership = services.accept_invitation(token, _me(request))
+        except services.TeamError as error:
+            _refused(request, error)
+            return redirect("accounts:dashboard")
+        messages.success(
+            request,
+            _("You joined the %(city)s team as %(role)s.")
+            % {"city": membership.city.name, "role": membership.get_role_display()},
+        )
+        return redirect("accounts:team", membership.city.slug)
+    if found is not None and found.is_pending and not request.user.is_authenticated:
+        # After signing up or in, bring the person back here.
+        request.session["invitation_token"] = token
+    status = 404 if found is None else (200 if found.is_pending else 410)
+    return render(
+        request, "accounts/invitation.html", {"invitation": found, "token": token}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people(request: HttpRequest) -> HttpResponse:
+    policy.authorize(request.user, Action.MANAGE_PEOPLE)
+    form = ProgramRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role = services.grant_program_role(
+                form.cleaned_data["email"],
+                form.cleaned_data["role"],
+                _me(request),
+                form.cleaned_data["organisation"],
+            )
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": role.user, "role": role.get_role_display()},
+            )
+            return redirect("accounts:people")
+        except services.TeamError as error:
+            _refused(request, error)
+    roles = ProgramRole.objects.select_related("user").order_by("role", "user__email")
+    return render(request, "accounts/people.html", {"form": form, "roles": roles})
+
+
+@login_required
+@require_POST
+def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.authorize(request.user, Action.MANAGE_PEOPLE)
+    role = get_object_or_404(ProgramRole, pk=pk)
+    try:
+        services.revoke_program_role(role, _me(request))
+        messages.success(
+            request,
+            _("%(name)s is no longer %(role)s.")
+            % {"name": role.user, "role": role.get_role_display()},
+        )
+    except services.TeamError as error:
+        _refused(request, error)
+    return redirect("accounts:people")
+
+
+@login_required
+@require_safe
+def audit(request: HttpRequest) -> HttpResponse:
+    policy.authorize(request.user, Action.VIEW_AUDIT)
+    form = AuditFilterForm(request.GET or None)
+    city = person = None
+    if form.is_valid():
+        if form.cleaned_data["city"]:
+            city = City.objects.filter(slug=form.cleaned_data["city"].strip()).first()
+            if city is None:
+                form.add_error("city", _("No registered city has that short name."))
+        if form.cleaned_data["person"]:
+            person = User.objects.filter(email__iexact=form.cleaned_data["person"].strip()).first()
+            if person is None:
+                form.add_error("person", _("No account uses that address."))
+    entries = queries.audit_trail(city=city, person=person) if not form.errors else None
+    page = Paginator(entries, 50).get_page(request.GET.get("page")) if entries is not None else None
+    return render(request, "accounts/audit.html", {"form": form, "page": page})

@@ -1,0 +1,89 @@
+"""The local governments that take part: created from a gazetteer match, then the program's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class City(models.Model):
+    """A local government: a city, town, consolidated city-county, department, partido or comuna.
+
+    Its facts come from the gazetteer when it is registered; the population can then be
+    replaced by an official figure, with its source and year, because gazetteer figures age.
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("City")
+        TOWN = "town", _("Town")
+        CITY_COUNTY = "city_county", _("Consolidated city-county")
+        MUNICIPALITY = "municipality", _("Municipality")
+        DEPARTMENT = "department", _("Department")
+        PARTIDO = "partido", _("Partido")
+        COMUNA = "comuna", _("Comuna")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name for addresses"), max_length=120, unique=True)
+    kind = models.CharField(_("type of local government"), max_length=16, choices=Kind.choices)
+    admin_area = models.CharField(_("state, province or region"), max_length=200, blank=True)
+    admin_code = models.CharField(_("region code"), max_length=20, blank=True)
+    country = models.CharField(_("country (ISO code)"), max_length=2)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    timezone = models.CharField(_("time zone"), max_length=64, blank=True)
+    gazetteer_id = models.CharField(_("gazetteer identifier"), max_length=80, unique=True)
+    gazetteer_population = models.PositiveIntegerField(_("gazetteer population"), null=True)
+    official_population = models.PositiveIntegerField(
+        _("official population"), null=True, blank=True
+    )
+    population_source = models.CharField(
+        _("source of the population figure"), max_length=200, blank=True
+    )
+    population_year = models.PositiveSmallIntegerField(
+        _("year of the population figure"), null=True, blank=True
+    )
+    # Name, region and country folded (no accents, no case), for searching in any database.
+    search_key = models.CharField(max_length=500, editable=False, db_index=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "country"]
+        verbose_name_plural = _("cities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(official_population__isnull=True)
+                | (~models.Q(population_source="") & models.Q(population_year__isnull=False)),
+                name="official_population_has_source_and_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}, {self.admin_area}, {self.country}"
+            if self.admin_area
+            else (f"{self.name}, {self.country}")
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from .gazetteer import normalize
+
+        self.search_key = normalize(f"{self.name} {self.admin_area} {self.country}")
+        super().save(*args, **kwargs)
+
+    @property
+    def population(self) -> int | None:
+        """The official figure where one was recorded, else the gazetteer's."""
+        if self.official_population is not None:
+            return self.official_population
+        return self.gazetteer_population
+
+    def get_additional_data(self) -> dict[str, Any]:
+        """Lets the audit trail be filtered by city."""
+        return {"city_id": self.pk}

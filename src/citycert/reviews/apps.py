@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewsConfig(AppConfig):
+    name = "citycert.reviews"
+    verbose_name = _("Reviews")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from .models import Assignment
+
+        auditlog.register(Assignment)

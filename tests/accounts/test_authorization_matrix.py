@@ -1,0 +1,263 @@
+"""Every URL of the project, for every kind of person, answers with the status the policy says.
+
+The table below has one row per URL pattern name; a URL added without a row fails
+`test_every_url_has_a_row`. Each row gives the expected status for GET (and, where the URL
+changes something, POST) for each role. Objects of a city a person has nothing to do with answer
+404 (their existence does not leak); actions a person may not take on a city they know answer 403;
+anonymous visitors are sent to sign in (302).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from citycert.accounts import services
+from citycert.accounts.models import Membership, ProgramRole, User
+from citycert.standards.services import load_files
+from tests import factories as f
+
+ROLES = (
+    "anonymous",
+    "lead_a",
+    "contributor_a",
+    "lead_b",
+    "reviewer_a",  # assigned to city A
+    "reviewer_unassigned",
+    "admin",
+    "coach_a",  # a coach city A gave access to
+    "coach_without_grant",
+)
+
+
+def row(*statuses: int) -> dict[str, int]:
+    assert len(statuses) == len(ROLES)
+    return dict(zip(ROLES, statuses, strict=True))
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
+    return {**everyone(status), "anonymous": anonymous}
+
+
+def admin_only(status: int, others: int = 403) -> dict[str, int]:
+    return {**signed_in(others), "admin": status}
+
+
+#: For city A: who may see it, who may manage its team (POST that succeeds redirects: 302).
+SEE_CITY_A = row(302, 200, 200, 404, 200, 404, 200, 200, 404)
+MANAGE_CITY_A = row(302, 302, 403, 404, 403, 404, 302, 403, 404)
+POST_ONLY = signed_in(405)
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    a: Any
+    b: Any
+    token: str
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Route:
+    kwargs: Callable[[World], dict[str, Any]]
+    get: dict[str, int]
+    post: dict[str, int] | None = None
+    data: Callable[[World], dict[str, Any]] = lambda w: {}
+
+
+def none(w: World) -> dict[str, Any]:
+    return {}
+
+
+def city_a(w: World) -> dict[str, Any]:
+    return {"slug": w.a.slug}
+
+
+def city_a_and(key: str) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"slug": w.a.slug, "pk": w.ids[key]}
+
+
+TABLE: dict[str, Route] = {
+    # Public.
+    "public:home": Route(none, everyone(200)),
+    "standards:list": Route(none, everyone(200)),
+    "standards:detail": Route(lambda w: {"code": "2022"}, everyone(200)),
+    "set_language": Route(none, everyone(302), everyone(302), lambda w: {"language": "es"}),
+    # City registration and the program's registry.
+    "cities:register": Route(
+        none, signed_in(200), signed_in(302), lambda w: {"place": "geonames:5746545"}
+    ),
+    "cities:registry": Route(none, admin_only(200)),
+    "cities:registry_new": Route(
+        none, admin_only(200), admin_only(302), lambda w: {"place": "geonames:5746545"}
+    ),
+    "cities:registry_detail": Route(
+        city_a,
+        admin_only(200),
+        admin_only(302),
+        lambda w: {"kind": "city_county", "official_population": "", "population_source": ""},
+    ),
+    "reviews:assign": Route(
+        city_a,
+        POST_ONLY,
+        admin_only(302),
+        lambda w: {"reviewer": w.users["reviewer_unassigned"].pk},
+    ),
+    "reviews:unassign": Route(city_a_and("assignment"), POST_ONLY, admin_only(302)),
+    # A city's team.
+    "accounts:dashboard": Route(none, signed_in(200)),
+    "accounts:team": Route(city_a, SEE_CITY_A),
+    "accounts:invite": Route(
+        city_a,
+        POST_ONLY,
+        MANAGE_CITY_A,
+        lambda w: {"email": "new@example.org", "role": "contributor"},
+    ),
+    "accounts:revoke_invitation": Route(city_a_and("invitation"), POST_ONLY, MANAGE_CITY_A),
+    "accounts:change_role": Route(
+        city_a_and("contributor_membership"), POST_ONLY, MANAGE_CITY_A, lambda w: {"role": "lead"}
+    ),
+    "accounts:remove_member": Route(city_a_and("contributor_membership"), POST_ONLY, MANAGE_CITY_A),
+    "accounts:hand_over": Route(
+        city_a, POST_ONLY, MANAGE_CITY_A, lambda w: {"successor": w.ids["contributor_membership"]}
+    ),
+    "accounts:grant_coach": Route(
+        city_a, POST_ONLY, MANAGE_CITY_A, lambda w: {"email": w.users["coach_without_grant"].email}
+    ),
+    "accounts:revoke_coach": Route(city_a_and("grant"), POST_ONLY, MANAGE_CITY_A),
+    "accounts:invitation": Route(lambda w: {"token": w.token}, everyone(200), everyone(302)),
+    # The program.
+    "accounts:people": Route(
+        none,
+        admin_only(200),
+        admin_only(302),
+        lambda w: {"email": w.users["lead_b"].email, "role": "coach", "organisation": "Partner"},
+    ),
+    "accounts:revoke_role": Route(
+        lambda w: {"pk": w.ids["coach_role"]}, POST_ONLY, admin_only(302)
+    ),
+    "accounts:audit": Route(none, admin_only(200)),
+    # Accounts (django-allauth): who reaches each page as the library defines it.
+    "account_login": Route(none, signed_in(302, anonymous=200)),
+    "account_logout": Route(none, signed_in(200, anonymous=302)),
+    "account_inactive": Route(none, everyone(200)),
+    "account_signup": Route(none, signed_in(302, anonymous=200)),
+    "account_reauthenticate": Route(none, signed_in(200)),
+    "account_email": Route(none, signed_in(200)),
+    "account_email_verification_sent": Route(none, everyone(200)),
+    "account_change_password": Route(none, signed_in(200)),
+    "account_set_password": Route(none, signed_in(302)),
+    "account_reset_password": Route(none, everyone(200)),
+    "account_confirm_login_code": Route(none, everyone(302)),
+    "account_confirm_email": Route(lambda w: {"key": "not-a-key"}, everyone(200)),
+    "account_reset_password_from_key_done": Route(none, everyone(200)),
+    "account_reset_password_from_key": Route(
+        lambda w: {"uidb36": "1", "key": "not-a-key"}, everyone(200)
+    ),
+    "account_reset_password_done": Route(none, everyone(200)),
+    "mfa_index": Route(none, signed_in(200)),
+    "mfa_authenticate": Route(none, everyone(302)),
+    # Only people with a second factor can re-authenticate with it (here: the staff).
+    "mfa_reauthenticate": Route(none, row(302, 302, 302, 302, 200, 200, 200, 302, 302)),
+    "mfa_activate_totp": Route(none, signed_in(302)),
+    # No authenticator app: nothing to deactivate (404); staff must re-authenticate first.
+    "mfa_deactivate_totp": Route(none, row(302, 404, 404, 404, 302, 302, 302, 404, 404)),
+    # No one in this world has recovery codes yet.
+    "mfa_view_recovery_codes": Route(none, signed_in(404)),
+    "mfa_generate_recovery_codes": Route(none, signed_in(302)),
+    "mfa_download_recovery_codes": Route(none, signed_in(404)),
+}
+
+
+def url_names() -> set[str]:
+    def walk(patterns: list[Any], namespace: str | None) -> set[str]:
+        names: set[str] = set()
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or None
+                ns = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+                names |= walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"unnamed URL pattern {pattern.pattern}"
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+        return names
+
+    return walk(get_resolver().url_patterns, None)
+
+
+def test_every_url_has_a_row() -> None:
+    names = url_names()
+    assert sorted(names - TABLE.keys()) == [], "URLs missing from the authorization table"
+    assert sorted(TABLE.keys() - names) == [], "rows for URLs that no longer exist"
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    load_files()
+    users = {
+        "lead_a": f.person(name="Lead A"),
+        "contributor_a": f.person(),
+        "lead_b": f.person(),
+        "reviewer_a": f.person(reviewer=True, mfa=True),
+        "reviewer_unassigned": f.person(reviewer=True, mfa=True),
+        "admin": f.person(admin=True, mfa=True),
+        "coach_a": f.person(coach=True),
+        "coach_without_grant": f.person(coach=True),
+    }
+    a, b = f.city("Alpha"), f.city("Beta")
+    f.lead(a, users["lead_a"])
+    contributor = f.member(a, users["contributor_a"])
+    f.lead(b, users["lead_b"])
+    assignment = f.assign(a, users["reviewer_a"])
+    grant = f.grant(a, users["coach_a"])
+    issued = services.invite(a, "invited@example.org", Membership.Role.CONTRIBUTOR, users["lead_a"])
+    return World(
+        users=users,
+        a=a,
+        b=b,
+        token=issued.token,
+        ids={
+            "assignment": assignment.pk,
+            "grant": grant.pk,
+            "invitation": issued.invitation.pk,
+            "contributor_membership": contributor.pk,
+            "coach_role": ProgramRole.objects.get(
+                user=users["coach_without_grant"], role="coach"
+            ).pk,
+        },
+    )
+
+
+def statuses(world: World, name: str, method: str, route: Route) -> dict[str, int]:
+    url = reverse(name, kwargs=route.kwargs(world))
+    seen = {}
+    for role in ROLES:
+        with transaction.atomic():  # every role meets the same world
+            client = Client()
+            if role != "anonymous":
+                client.force_login(
+                    world.users[role], backend="allauth.account.auth_backends.AuthenticationBackend"
+                )
+            response = client.get(url) if method == "get" else client.post(url, route.data(world))
+            seen[role] = response.status_code
+            transaction.set_rollback(True)
+    return seen
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_each_role_gets_the_expected_status(world: World, name: str) -> None:
+    route = TABLE[name]
+    assert statuses(world, name, "get", route) == route.get, f"GET {name}"
+    if route.post is not None:
+        assert statuses(world, name, "post", route) == route.post, f"POST {name}"

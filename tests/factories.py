@@ -1,0 +1,60 @@
+"""Small builders for test data: real rows, created the way the app creates them."""
+
+from __future__ import annotations
+
+import itertools
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from citycert.accounts.models import CoachGrant, Membership, ProgramRole, User
+from citycert.cities.models import City
+from citycert.reviews.models import Assignment
+
+_numbers = itertools.count(1)
+PASSWORD = "a-long-test-passphrase-42"
+
+
+def person(email: str | None = None, *, name: str = "", mfa: bool = False, **roles: bool) -> User:
+    """A verified account; `admin=True`, `reviewer=True`, `coach=True` add program roles."""
+    email = email or f"person{next(_numbers)}@example.org"
+    user = User.objects.create_user(email, PASSWORD, name=name)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    for role, wanted in roles.items():
+        if wanted:
+            ProgramRole.objects.create(user=user, role=role)
+    if mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def city(name: str = "Testville", country: str = "US", **fields: object) -> City:
+    number = next(_numbers)
+    return City.objects.create(
+        name=name,
+        slug=f"{name.lower()}-{number}",
+        kind=City.Kind.CITY,
+        admin_area=str(fields.pop("admin_area", "Oregon")),
+        country=country,
+        latitude=45.5,
+        longitude=-122.6,
+        gazetteer_id=f"test:{number}",
+        gazetteer_population=int(fields.pop("population", 100_000)),  # type: ignore[call-overload]
+        **fields,
+    )
+
+
+def member(c: City, user: User, role: str = Membership.Role.CONTRIBUTOR) -> Membership:
+    return Membership.objects.create(city=c, user=user, role=role)
+
+
+def lead(c: City, user: User | None = None) -> Membership:
+    return member(c, user or person(), Membership.Role.LEAD)
+
+
+def assign(c: City, reviewer: User) -> Assignment:
+    return Assignment.objects.create(city=c, reviewer=reviewer)
+
+
+def grant(c: City, coach: User) -> CoachGrant:
+    return CoachGrant.objects.create(city=c, coach=coach)
