@@ -199,3 +199,53 @@ def test_an_official_population_needs_its_source_and_year(client: Client) -> Non
     )
     c.refresh_from_db()
     assert (c.population, c.kind, c.population_year) == (61_000, "city_county", 2020)
+
+
+def current_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def test_anyone_can_turn_on_two_factor_and_is_then_asked_for_a_code(client: Client) -> None:
+    f.person("careful@example.org")
+    client.post("/accounts/login/", {"login": "careful@example.org", "password": f.PASSWORD})
+    # Turning on a second factor asks for the password once more.
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    client.post(response["Location"], {"password": f.PASSWORD})
+    page = client.get("/accounts/2fa/totp/activate/").text
+    secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page)
+    assert secret, "the set-up page shows the secret for manual entry"
+    response = client.post("/accounts/2fa/totp/activate/", {"code": current_code(secret.group(1))})
+    assert response.status_code == 302
+
+    again = Client()
+    response = again.post(
+        "/accounts/login/", {"login": "careful@example.org", "password": f.PASSWORD}
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in again.session  # not signed in until the code is given
+    response = again.post("/accounts/2fa/authenticate/", {"code": current_code(secret.group(1))})
+    assert response.status_code == 302 and "_auth_user_id" in again.session
+
+
+def test_a_forgotten_password_is_reset_by_email(client: Client) -> None:
+    f.person("forgetful@example.org")
+    client.post("/accounts/password/reset/", {"email": "forgetful@example.org"})
+    message = mail.outbox[-1]
+    assert message.to == ["forgetful@example.org"]
+    assert any(mimetype == "text/html" for _, mimetype in message.alternatives)
+    form_page = client.get(link_in(message), follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link_in(message),
+        {"password1": STRONG, "password2": STRONG},
+    )
+    assert response.status_code == 302
+    fresh = Client()
+    fresh.post("/accounts/login/", {"login": "forgetful@example.org", "password": STRONG})
+    assert "_auth_user_id" in fresh.session

@@ -19,7 +19,9 @@ def queries_for(client: Client, url: str, django_assert_max_num_queries, limit: 
 
 
 @pytest.mark.parametrize("size", [2, 25])
-def test_the_team_page_does_not_grow_with_the_team(client: Client, django_assert_max_num_queries, size: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_team_page_does_not_grow_with_the_team(
+    client: Client, django_assert_max_num_queries, size: int
+) -> None:  # type: ignore[no-untyped-def]
     c = f.city()
     lead = f.lead(c)
     for _ in range(size):
@@ -31,7 +33,9 @@ def test_the_team_page_does_not_grow_with_the_team(client: Client, django_assert
 
 
 @pytest.mark.parametrize("size", [2, 40])
-def test_the_registry_and_the_audit_trail_do_not_grow_with_the_data(client: Client, django_assert_max_num_queries, size: int) -> None:  # type: ignore[no-untyped-def]
+def test_the_registry_and_the_audit_trail_do_not_grow_with_the_data(
+    client: Client, django_assert_max_num_queries, size: int
+) -> None:  # type: ignore[no-untyped-def]
     admin = f.person(admin=True, mfa=True)
     for _ in range(size):
         c = f.city()
@@ -44,7 +48,9 @@ def test_the_registry_and_the_audit_trail_do_not_grow_with_the_data(client: Clie
 
 
 @pytest.mark.parametrize("size", [1, 20])
-def test_my_cities_does_not_grow_with_my_cities(client: Client, django_assert_max_num_queries, size: int) -> None:  # type: ignore[no-untyped-def]
+def test_my_cities_does_not_grow_with_my_cities(
+    client: Client, django_assert_max_num_queries, size: int
+) -> None:  # type: ignore[no-untyped-def]
     someone = f.person()
     for _ in range(size):
         f.member(f.city(), someone)

@@ -20,7 +20,9 @@ def sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
-@pytest.mark.parametrize("url", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"])
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+)
 def test_account_entrance_pages_have_no_violation(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
     assert axe_violations(page) == []
