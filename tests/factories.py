@@ -6,12 +6,21 @@ import itertools
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils.text import slugify
 
 from citycert.accounts.models import CoachGrant, Membership, ProgramRole, User
 from citycert.cities.models import City
 from citycert.reviews.models import Assignment
 
 _numbers = itertools.count(1)
+
+#: The smallest PDF a reader opens: one empty page.
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 PASSWORD = "a-long-test-passphrase-42"
 
 
@@ -32,7 +41,7 @@ def city(name: str = "Testville", country: str = "US", **fields: object) -> City
     number = next(_numbers)
     return City.objects.create(
         name=name,
-        slug=f"{name.lower()}-{number}",
+        slug=slugify(f"{name} {number}"),
         kind=City.Kind.CITY,
         admin_area=str(fields.pop("admin_area", "Oregon")),
         country=country,

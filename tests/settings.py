@@ -26,3 +26,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+# Uploaded files go to a fresh folder per test run, never into var/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="citycert-test-media-"))

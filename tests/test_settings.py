@@ -78,3 +78,29 @@ def test_the_database_comes_from_database_url(tmp_path: Path) -> None:
         env={**os.environ, **env, "CITYCERT_VAR_DIR": str(tmp_path)},
     )
     assert completed.stdout.split() == ["django.db.backends.postgresql", "db.internal", "citycert"]
+
+
+def test_evidence_goes_to_an_s3_compatible_store_when_a_bucket_is_set(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; d = s.STORAGES['default']; "
+        "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url'], "
+        "d['OPTIONS']['default_acl'])"
+    )
+    env = {
+        **PRODUCTION,
+        "S3_BUCKET": "city-evidence",
+        "S3_ENDPOINT_URL": "https://objects.example.org",
+        "DJANGO_SETTINGS_MODULE": "citycert.settings",
+    }
+    completed = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "CITYCERT_VAR_DIR": str(tmp_path)},
+    )
+    assert completed.stdout.split() == [
+        "storages.backends.s3.S3Storage",
+        "city-evidence",
+        "https://objects.example.org",
+        "private",
+    ]

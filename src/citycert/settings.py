@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "citycert.accounts",
     "citycert.cities",
     "citycert.reviews",
+    "citycert.assessments",
     "citycert.standards",
     "citycert.public",
 ]
@@ -205,8 +206,29 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Uploaded evidence: a folder by default; an S3-compatible object store when S3_BUCKET is set
+# (needs the s3 extra: uv sync --extra s3). Files are private there too: downloads go through
+# citycert's permission-checked view, never straight to the bucket.
+S3_BUCKET = env.str("S3_BUCKET", default="")
+DEFAULT_STORAGE: dict[str, object] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -215,6 +237,9 @@ STORAGES = {
         )
     },
 }
+
+# Evidence files: the largest upload accepted, in bytes (20 MB unless EVIDENCE_MAX_MB says).
+EVIDENCE_MAX_BYTES = int(env.float("EVIDENCE_MAX_MB", default=20) * 1024 * 1024)
 
 # Email: console in development, SMTP in production. EMAIL_URL is parsed by django-environ
 # (smtp://, smtp+tls://, smtp+ssl://, consolemail://) into Django's MAILERS setting.

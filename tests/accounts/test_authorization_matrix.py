@@ -9,6 +9,7 @@ anonymous visitors are sent to sign in (302).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from citycert.accounts import services
 from citycert.accounts.models import Membership, ProgramRole, User
+from citycert.assessments import services as assessment_services
+from citycert.assessments.models import Snapshot
+from citycert.assessments.snapshot import questionnaire
 from citycert.standards.services import load_files
 from tests import factories as f
 
@@ -56,6 +60,11 @@ def admin_only(status: int, others: int = 403) -> dict[str, int]:
 #: For city A: who may see it, who may manage its team (POST that succeeds redirects: 302).
 SEE_CITY_A = row(302, 200, 200, 404, 200, 404, 200, 200, 404)
 MANAGE_CITY_A = row(302, 302, 403, 404, 403, 404, 302, 403, 404)
+#: The lead alone runs the assessment (start, assign, outcome, import, submit, withdraw).
+LEAD_OF_A = row(302, 302, 403, 404, 403, 404, 403, 403, 404)
+LEAD_OF_A_PAGE = row(302, 200, 403, 404, 403, 404, 403, 403, 404)
+#: Answers: the lead, and the contributor the criterion (DM1 here) is assigned to.
+EDIT_DM1 = row(302, 302, 302, 404, 403, 404, 403, 403, 404)
 POST_ONLY = signed_in(405)
 
 
@@ -65,6 +74,7 @@ class World:
     a: Any
     b: Any
     token: str
+    snapshot: str
     ids: dict[str, int] = field(default_factory=dict)
 
 
@@ -137,6 +147,50 @@ TABLE: dict[str, Route] = {
     ),
     "accounts:revoke_coach": Route(city_a_and("grant"), POST_ONLY, MANAGE_CITY_A),
     "accounts:invitation": Route(lambda w: {"token": w.token}, everyone(200), everyone(302)),
+    # The data snapshot (anyone) and the assessment of city A.
+    "assessments:snapshot": Route(none, everyone(200), everyone(200)),
+    "assessments:snapshot_result": Route(
+        lambda w: {"pk": w.snapshot},
+        row(404, 200, 404, 404, 404, 404, 404, 404, 404),
+        row(404, 302, 404, 404, 404, 404, 404, 404, 404),
+        lambda w: {"city": w.a.slug},
+    ),
+    "assessments:network_consent": Route(
+        none, POST_ONLY, signed_in(302), lambda w: {"consent": "yes"}
+    ),
+    "assessments:overview": Route(city_a, SEE_CITY_A),
+    "assessments:start": Route(city_a, POST_ONLY, LEAD_OF_A),
+    "assessments:mine": Route(city_a, SEE_CITY_A),
+    "assessments:outcome": Route(
+        city_a,
+        SEE_CITY_A,
+        LEAD_OF_A,
+        lambda w: {"version": 1, "option": "broadband", "narrative": "Census 2020 figures."},
+    ),
+    "assessments:submit": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE),
+    "assessments:withdraw": Route(city_a, POST_ONLY, LEAD_OF_A),
+    "assessments:export": Route(city_a, SEE_CITY_A),
+    "assessments:import": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE),
+    "assessments:answer": Route(
+        lambda w: {"slug": w.a.slug, "code": "DM1"},
+        SEE_CITY_A,
+        EDIT_DM1,
+        lambda w: {
+            "version": 1,
+            "status": "claimed",
+            "items": ["a", "b"],
+            "narrative": "x",
+            "links": "",
+        },
+    ),
+    "assessments:assign": Route(
+        lambda w: {"slug": w.a.slug, "code": "DM2"}, POST_ONLY, LEAD_OF_A, lambda w: {"person": ""}
+    ),
+    "assessments:upload_evidence": Route(
+        lambda w: {"slug": w.a.slug, "code": "DM1"}, POST_ONLY, EDIT_DM1
+    ),
+    "assessments:download_evidence": Route(city_a_and("evidence"), SEE_CITY_A),
+    "assessments:delete_evidence": Route(city_a_and("evidence"), POST_ONLY, EDIT_DM1),
     # The program.
     "accounts:people": Route(
         none,
@@ -222,15 +276,29 @@ def world(db: None) -> World:
     assignment = f.assign(a, users["reviewer_a"])
     grant = f.grant(a, users["coach_a"])
     issued = services.invite(a, "invited@example.org", Membership.Role.CONTRIBUTOR, users["lead_a"])
+    assessment = assessment_services.start(a, users["lead_a"])
+    dm1 = assessment.answers.get(criterion__code="DM1")
+    assessment_services.assign(dm1, users["contributor_a"])
+    evidence = assessment_services.add_evidence(
+        dm1, io.BytesIO(f.TINY_PDF), "plan.pdf", users["lead_a"]
+    )
+    kept = Snapshot.objects.create(
+        questionnaire="snapshot-2022",
+        answers={q.key: 1 for q in questionnaire().questions},
+        person=users["lead_a"],
+        city=a,
+    )
     return World(
         users=users,
         a=a,
         b=b,
         token=issued.token,
+        snapshot=str(kept.pk),
         ids={
             "assignment": assignment.pk,
             "grant": grant.pk,
             "invitation": issued.invitation.pk,
+            "evidence": evidence.pk,
             "contributor_membership": contributor.pk,
             "coach_role": ProgramRole.objects.get(
                 user=users["coach_without_grant"], role="coach"

@@ -130,3 +130,13 @@ def test_a_version_in_use_still_takes_translations_and_retirement(tmp_path: Path
     assert dm1.pk == used.pk  # rows kept, so whatever uses them still points at them
     version = StandardVersion.objects.get(code="2022")
     assert (version.status, version.open_for_assessments) == ("retired", False)
+
+
+def test_the_database_spec_scores_like_the_shipped_one(standard: None) -> None:
+    from citycert.standards.definitions import packaged_spec
+    from citycert.standards.queries import scoring_spec
+
+    for code in ("2018", "2022"):
+        from_db = scoring_spec(StandardVersion.objects.get(code=code))
+        shipped = packaged_spec(code)
+        assert from_db == shipped

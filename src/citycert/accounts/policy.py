@@ -27,6 +27,9 @@ class Action(StrEnum):
     VIEW_CITY = "view_city"
     MANAGE_TEAM = "manage_team"
     MANAGE_COACHES = "manage_coaches"
+    VIEW_ASSESSMENT = "view_assessment"
+    MANAGE_ASSESSMENT = "manage_assessment"  # start, assign, outcome, import, submit, withdraw
+    EDIT_ANSWER = "edit_answer"  # the lead, or the contributor the criterion is assigned to
     # On the program.
     MANAGE_REGISTRY = "manage_registry"
     MANAGE_PEOPLE = "manage_people"
@@ -46,6 +49,9 @@ CITY_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_CITY: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
     Action.MANAGE_TEAM: frozenset({LEAD, ADMIN}),
     Action.MANAGE_COACHES: frozenset({LEAD, ADMIN}),
+    Action.VIEW_ASSESSMENT: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
+    Action.MANAGE_ASSESSMENT: frozenset({LEAD}),
+    Action.EDIT_ANSWER: frozenset({LEAD, CONTRIBUTOR}),
 }
 
 #: Which program-wide standing allows each action that is not about one city.
@@ -94,19 +100,27 @@ def relations(user: Any, city: City) -> frozenset[str]:
     return frozenset(found)
 
 
-def can(user: Any, action: Action, city: City | None = None) -> bool:
-    """Whether `user` may do `action` (to `city`, for city actions)."""
+def _allowed(user: Any, action: Action, held: frozenset[str], obj: Any) -> bool:
+    allowed = held & CITY_RULES[action]
+    if action is Action.EDIT_ANSWER and allowed == {CONTRIBUTOR}:
+        # A contributor edits only the criteria assigned to them.
+        return obj is not None and getattr(obj, "assigned_to_id", None) == user.pk
+    return bool(allowed)
+
+
+def can(user: Any, action: Action, city: City | None = None, obj: Any = None) -> bool:
+    """Whether `user` may do `action` (to `city`, and to `obj` in it, for city actions)."""
     if action in CITY_RULES:
         if city is None:
             raise ValueError(f"{action} needs a city")
-        return bool(relations(user, city) & CITY_RULES[action])
+        return _allowed(user, action, relations(user, city), obj)
     standing = set(program_roles(user))
     if user.is_authenticated:
         standing.add(SIGNED_IN)
     return bool(standing & PROGRAM_RULES[action])
 
 
-def authorize(user: Any, action: Action, city: City | None = None) -> None:
+def authorize(user: Any, action: Action, city: City | None = None, obj: Any = None) -> None:
     """Raise Http404 for a city the user has nothing to do with, PermissionDenied for an
     action they may not take; return quietly when allowed."""
     if action in CITY_RULES:
@@ -115,7 +129,7 @@ def authorize(user: Any, action: Action, city: City | None = None) -> None:
         held = relations(user, city)
         if not held:
             raise Http404("No such city")
-        if not held & CITY_RULES[action]:
+        if not _allowed(user, action, held, obj):
             raise PermissionDenied
         return
     if not can(user, action):

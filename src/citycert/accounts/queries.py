@@ -26,6 +26,9 @@ def dashboard(user: User) -> dict[str, Any]:
         "memberships": user.memberships.select_related("city").order_by("city__name"),
         "coaching": user.coach_grants.filter(revoked_at__isnull=True).select_related("city"),
         "reviewing": user.review_assignments.select_related("city").order_by("city__name"),
+        "network": getattr(user, "network_membership", None)
+        if hasattr(user, "network_membership")
+        else None,
     }
 
 

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from citycert.texts import localize
+
+from . import services, snapshot
+from .models import Answer
+
+
+class SnapshotForm(forms.Form):
+    """The questionnaire: one radio group per question, on the same scale."""
+
+    city_name = forms.CharField(label=_("Your city"), max_length=200)
+    join_network = forms.BooleanField(
+        label=_("Keep me informed: the program may contact me about its network and resources."),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, questionnaire: snapshot.Questionnaire, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for question in questionnaire.questions:
+            self.fields[question.key] = forms.TypedChoiceField(
+                label=localize(question.text.as_dict()).text,
+                choices=[(value, label) for value, label in snapshot.SCALE],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose one answer for this question.")},
+            )
+        self.questions = questionnaire.questions
+        self.question_fields = [self[question.key] for question in questionnaire.questions]
+
+
+class AnswerForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[
+            (Answer.Status.CLAIMED, _("We meet these items")),
+            (Answer.Status.NOT_MET, _("Not met yet")),
+        ],
+        widget=forms.RadioSelect,
+        initial=Answer.Status.CLAIMED,
+    )
+    items = forms.MultipleChoiceField(
+        label=_("Checklist items you meet"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    narrative = forms.CharField(
+        label=_("How you meet it"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "A short description reviewers can check against the evidence "
+            "(at most 5,000 characters)."
+        ),
+    )
+    links = forms.CharField(
+        label=_("Evidence links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One web address per line, starting with https://"),
+    )
+
+    def __init__(self, *args: Any, answer: Answer, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [  # type: ignore[attr-defined]
+            (item.key, f"{item.key}) {localize(item.text).text}")
+            for item in answer.criterion.checklist_items.all()
+        ]
+
+    def clean_links(self) -> list[str]:
+        try:
+            return services.clean_links(self.cleaned_data["links"])
+        except services.AssessmentError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class OutcomeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    option = forms.ChoiceField(label=_("The outcome your city meets"), widget=forms.RadioSelect)
+    narrative = forms.CharField(
+        label=_("How you show it"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Which internationally recognised standard, the figures, and where they come from."
+        ),
+    )
+    links = forms.CharField(
+        label=_("Evidence links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One web address per line, starting with https://"),
+    )
+
+    def __init__(self, *args: Any, options: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].choices = options  # type: ignore[attr-defined]
+
+    def clean_links(self) -> list[str]:
+        try:
+            return services.clean_links(self.cleaned_data["links"])
+        except services.AssessmentError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Upload a file"),
+        help_text=_("PDF, Word (DOCX), Excel (XLSX), CSV, PNG or JPEG, up to %(mb)s MB."),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx) exported from this assessment"))

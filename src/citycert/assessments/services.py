@@ -1,0 +1,462 @@
+"""Writes to assessments. Each state change is one function that checks it is allowed, records
+who and when (the audit trail does the rest), and runs in a transaction.
+
+States: draft -> submitted -> in review -> decided; a submitted assessment can be withdrawn to
+draft by its lead until a review starts. Answers carry a version number: a save based on an
+older version is refused with the other person's change, never applied over it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citycert.accounts.models import Membership, User
+from citycert.cities.models import City
+from citycert.datafiles import load_mapping
+from citycert.standards.models import Criterion, OutcomeOption, StandardVersion
+
+from . import evidence_files
+from .models import Answer, Assessment, Evidence
+
+MAX_LINKS = 20
+
+
+class AssessmentError(Exception):
+    """A change the program's rules do not allow; the message says why, in plain words."""
+
+
+@dataclass
+class ConflictError(Exception):
+    """Someone else saved this answer since it was opened."""
+
+    current: Answer
+    message: str = field(default="")
+
+    def __post_init__(self) -> None:
+        who = self.current.updated_by or _("someone else")
+        self.message = _(
+            "%(who)s saved this answer while you were editing it. Their version is shown "
+            "below; your changes were not saved. Review theirs and make your changes again."
+        ) % {"who": who}
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something missing before submission, with the page that fixes it."""
+
+    message: str
+    url: str
+
+
+def current_standard() -> StandardVersion:
+    version = (
+        StandardVersion.objects.filter(open_for_assessments=True)
+        .order_by("-effective_from")
+        .first()
+    )
+    if version is None:
+        raise AssessmentError(_("No version of the Standard is open for assessments."))
+    return version
+
+
+def open_assessment(city: City) -> Assessment | None:
+    return (
+        city.assessments.exclude(state=Assessment.State.DECIDED).select_related("standard").first()
+    )
+
+
+@cache
+def crosswalk(old: str, new: str) -> dict[str, str]:
+    """Which criterion of version `new` each criterion of version `old` carries over to."""
+    path = Path(
+        str(resources.files("citycert.assessments") / "data" / f"crosswalk-{old}-{new}.yaml")
+    )
+    if not path.exists():
+        return {}
+    raw = load_mapping(path.read_text(encoding="utf-8"), path.name, AssessmentError)
+    mapping = {str(k): str(v) for k, v in raw.get("map", {}).items()}
+    if len(set(mapping.values())) != len(mapping):
+        raise AssessmentError(f"{path.name}: a {new} criterion receives two {old} answers")
+    return mapping
+
+
+@transaction.atomic
+def start(city: City, by: User, *, carry_forward: bool = True) -> Assessment:
+    """Open a new assessment of `city` against the current Standard. With `carry_forward`, the
+    answers and evidence of its latest decided assessment come along, each to be confirmed."""
+    if open_assessment(city) is not None:
+        raise AssessmentError(
+            _("%(city)s already has an assessment in progress.") % {"city": city.name}
+        )
+    standard = current_standard()
+    previous = (
+        city.assessments.filter(state=Assessment.State.DECIDED).order_by("-created_at").first()
+    )
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(
+                city=city,
+                standard=standard,
+                created_by=by,
+                previous=previous if carry_forward else None,
+            )
+    except IntegrityError:
+        raise AssessmentError(
+            _("%(city)s already has an assessment in progress.") % {"city": city.name}
+        ) from None
+    criteria = list(standard.criteria.order_by("position"))
+    answers = {c.pk: Answer(assessment=assessment, criterion=c) for c in criteria}
+    if previous is not None and carry_forward:
+        _carry_forward(previous, answers, {c.code: c for c in criteria})
+    Answer.objects.bulk_create(answers.values())
+    if previous is not None and carry_forward:
+        _carry_evidence(previous, assessment)
+    return assessment
+
+
+def _carry_forward(
+    previous: Assessment, answers: dict[int, Answer], by_code: dict[str, Criterion]
+) -> None:
+    same = previous.standard_id == next(iter(answers.values())).assessment.standard_id
+    mapping = (
+        None
+        if same
+        else crosswalk(
+            previous.standard.code, next(iter(answers.values())).assessment.standard.code
+        )
+    )
+    for old in previous.answers.select_related("criterion"):
+        code = old.criterion.code if same else (mapping or {}).get(old.criterion.code)
+        target = by_code.get(code) if code else None
+        if target is None or old.status == Answer.Status.UNANSWERED:
+            continue
+        answer = answers[target.pk]
+        answer.narrative, answer.links = old.narrative, list(old.links)
+        if same:  # the same checklist: the claim itself carries over
+            answer.status, answer.items = old.status, list(old.items)
+        answer.carried_forward = True
+
+
+def _carry_evidence(previous: Assessment, assessment: Assessment) -> None:
+    targets = {
+        a.criterion.code: a
+        for a in assessment.answers.select_related("criterion").filter(carried_forward=True)
+    }
+    same = previous.standard_id == assessment.standard_id
+    mapping = {} if same else crosswalk(previous.standard.code, assessment.standard.code)
+    copies = []
+    for evidence in Evidence.objects.filter(answer__assessment=previous).select_related(
+        "answer__criterion"
+    ):
+        code = (
+            evidence.answer.criterion.code if same else mapping.get(evidence.answer.criterion.code)
+        )
+        answer = targets.get(code or "")
+        if answer is not None:
+            copies.append(
+                Evidence(
+                    answer=answer,
+                    file=evidence.file.name,
+                    name=evidence.name,
+                    content_type=evidence.content_type,
+                    size=evidence.size,
+                    sha256=evidence.sha256,
+                    carried_forward=True,
+                    uploaded_by=evidence.uploaded_by,
+                )
+            )
+    Evidence.objects.bulk_create(copies)
+
+
+def clean_links(text_or_list: str | Iterable[str]) -> list[str]:
+    """Evidence links, one per line: http(s) addresses only, at most MAX_LINKS."""
+    lines = text_or_list.splitlines() if isinstance(text_or_list, str) else list(text_or_list)
+    links = [line.strip() for line in lines if line.strip()]
+    for link in links:
+        parts = urlsplit(link)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 500:
+            raise AssessmentError(
+                _("“%(link)s” is not a web address; links must start with https:// or http://.")
+                % {"link": link[:80]}
+            )
+    if len(links) > MAX_LINKS:
+        raise AssessmentError(_("Give at most %(n)s links.") % {"n": MAX_LINKS})
+    return links
+
+
+def _require_editable(assessment: Assessment) -> None:
+    if not assessment.is_editable:
+        raise AssessmentError(
+            _("This assessment was submitted on %(date)s and can no longer be changed.")
+            % {"date": assessment.submitted_at.date() if assessment.submitted_at else ""}
+        )
+
+
+@transaction.atomic
+def save_answer(
+    answer: Answer,
+    *,
+    version: int,
+    status: str,
+    items: Sequence[str],
+    narrative: str,
+    links: Sequence[str],
+    by: User,
+) -> Answer:
+    """Save a claim, if nobody saved this answer since `version` was read."""
+    _require_editable(answer.assessment)
+    keys = set(answer.criterion.checklist_items.values_list("key", flat=True))
+    unknown = sorted(set(items) - keys)
+    if unknown:
+        raise AssessmentError(
+            _("Unknown checklist items: %(items)s") % {"items": ", ".join(unknown)}
+        )
+    if status == Answer.Status.NOT_MET and items:
+        raise AssessmentError(_("An answer marked “not met yet” cannot also tick checklist items."))
+    if len(narrative) > 5000:
+        raise AssessmentError(_("The narrative is too long: at most 5,000 characters."))
+    if status == Answer.Status.CLAIMED and not items:
+        status = Answer.Status.UNANSWERED
+    updated = Answer.objects.filter(pk=answer.pk, version=version).update(
+        status=status,
+        items=sorted(set(items)),
+        narrative=narrative,
+        links=list(links),
+        carried_forward=False,
+        updated_by=by,
+        updated_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    current = Answer.objects.select_related("updated_by", "criterion").get(pk=answer.pk)
+    if not updated:
+        raise ConflictError(current)
+    return current
+
+
+@transaction.atomic
+def assign(answer: Answer, person: User | None) -> Answer:
+    """Give a criterion to a team member to answer (or to nobody)."""
+    if (
+        person is not None
+        and not Membership.objects.filter(city=answer.assessment.city, user=person).exists()
+    ):
+        raise AssessmentError(_("Only members of the team can be given criteria."))
+    answer.assigned_to = person
+    answer.save(update_fields=["assigned_to"])
+    return answer
+
+
+@transaction.atomic
+def add_evidence(answer: Answer, stream: BinaryIO, original_name: str, by: User) -> Evidence:
+    """Check an uploaded file and store it; a refused file leaves nothing behind."""
+    _require_editable(answer.assessment)
+    checked = evidence_files.check_file(
+        stream, original_name, max_bytes=settings.EVIDENCE_MAX_BYTES
+    )
+    stream.seek(0)
+    evidence = Evidence(
+        answer=answer,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    evidence.file.save(
+        checked.name, ContentFile(stream.read(checked.size + 1)[: checked.size]), save=False
+    )
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)  # no orphan file when the row cannot be written
+        raise
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(evidence: Evidence) -> None:
+    _require_editable(evidence.answer.assessment)
+    name = str(evidence.file.name)
+    still_used = Evidence.objects.filter(file=name).exclude(pk=evidence.pk).exists()
+    storage = evidence.file.storage
+    evidence.delete()
+    if not still_used:  # carried-forward copies share the stored file
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def save_outcome(
+    assessment: Assessment,
+    *,
+    version: int,
+    option: OutcomeOption | None,
+    narrative: str,
+    links: Sequence[str],
+) -> Assessment:
+    """The outcome gate: which outcome the city shows it meets, and how."""
+    _require_editable(assessment)
+    if option is not None and option.version_id != assessment.standard_id:
+        raise AssessmentError(_("Choose one of this Standard's outcomes."))
+    updated = Assessment.objects.filter(pk=assessment.pk, outcome_version=version).update(
+        outcome_option=option,
+        outcome_narrative=narrative,
+        outcome_links=list(links),
+        outcome_version=F("outcome_version") + 1,
+    )
+    if not updated:
+        raise AssessmentError(
+            _(
+                "Someone else changed the outcome while you were editing it. "
+                "Reload the page and try again."
+            )
+        )
+    return Assessment.objects.get(pk=assessment.pk)
+
+
+def problems(assessment: Assessment) -> list[Problem]:
+    """What must be done before the assessment can be submitted."""
+    found: list[Problem] = []
+    answers = assessment.answers.select_related("criterion").prefetch_related(
+        "evidence", "criterion__required_documents"
+    )
+    for answer in answers:
+        url = reverse("assessments:answer", args=[assessment.city.slug, answer.criterion.code])
+        code = answer.criterion.code
+        if answer.status == Answer.Status.UNANSWERED:
+            found.append(
+                Problem(
+                    _("%(code)s is not answered: tick what you meet, or mark it not met yet.")
+                    % {"code": code},
+                    url,
+                )
+            )
+            continue
+        if answer.carried_forward:
+            found.append(
+                Problem(
+                    _(
+                        "%(code)s was carried forward from your last assessment: "
+                        "confirm or update it."
+                    )
+                    % {"code": code},
+                    url,
+                )
+            )
+        if answer.status == Answer.Status.CLAIMED:
+            needed = len(answer.criterion.required_documents.all())
+            supplied = len(answer.evidence.all()) + len(answer.links)
+            if needed and supplied < needed:
+                found.append(
+                    Problem(
+                        _(
+                            "%(code)s is claimed but has %(supplied)s of the %(needed)s "
+                            "documents it needs: upload files or add links."
+                        )
+                        % {"code": code, "supplied": supplied, "needed": needed},
+                        url,
+                    )
+                )
+    if assessment.standard.outcome_gate_required and (
+        assessment.outcome_option_id is None
+        or not (assessment.outcome_narrative.strip() or assessment.outcome_links)
+    ):
+        found.append(
+            Problem(
+                _(
+                    "The outcome gate is not addressed: choose the outcome your city "
+                    "meets and show how."
+                ),
+                reverse("assessments:outcome", args=[assessment.city.slug]),
+            )
+        )
+    return found
+
+
+@transaction.atomic
+def submit(assessment: Assessment, by: User) -> Assessment:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _require_editable(assessment)
+    missing = problems(assessment)
+    if missing:
+        raise AssessmentError(
+            _("The assessment cannot be submitted yet: %(n)s things are missing.")
+            % {"n": len(missing)}
+        )
+    assessment.state = Assessment.State.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = by
+    assessment.save(update_fields=["state", "submitted_at", "submitted_by"])
+    return assessment
+
+
+@transaction.atomic
+def withdraw(assessment: Assessment, by: User) -> Assessment:
+    """Take a submitted assessment back to draft, until a review starts."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.state != Assessment.State.SUBMITTED:
+        raise AssessmentError(
+            _("Only a submitted assessment whose review has not started can be withdrawn.")
+        )
+    assessment.state = Assessment.State.DRAFT
+    assessment.submitted_at = None
+    assessment.submitted_by = None
+    assessment.save(update_fields=["state", "submitted_at", "submitted_by"])
+    return assessment
+
+
+@transaction.atomic
+def import_answers(assessment: Assessment, imported: Mapping[str, Any], by: User) -> int:
+    """Apply answers read from the spreadsheet, all of them or (on any error) none."""
+    _require_editable(assessment)
+    answers = {
+        a.criterion.code: a
+        for a in assessment.answers.select_related("criterion").select_for_update(of=("self",))
+    }
+    changed = []
+    for code, row in imported.items():
+        answer = answers[code]
+        answer.status = (
+            Answer.Status.NOT_MET
+            if row.not_met
+            else Answer.Status.CLAIMED
+            if row.items
+            else Answer.Status.UNANSWERED
+        )
+        answer.items = sorted(row.items)
+        answer.narrative = row.narrative
+        answer.links = clean_links(row.links)
+        answer.carried_forward = False
+        answer.updated_by = by
+        answer.version += 1
+        changed.append(answer)
+    Answer.objects.bulk_update(
+        changed,
+        ["status", "items", "narrative", "links", "carried_forward", "updated_by", "version"],
+    )
+    return len(changed)
+
+
+def answers_for_scoring(assessment: Assessment) -> dict[str, Any]:
+    """The assessment's answers as the scoring engine takes them."""
+    from citycert.scoring import CriterionAnswer
+
+    return {
+        a.criterion.code: CriterionAnswer(frozenset(a.items))
+        for a in assessment.answers.select_related("criterion")
+        if a.status == Answer.Status.CLAIMED
+    }

@@ -1,0 +1,553 @@
+"""The city's journey: the data snapshot, then the full assessment with evidence.
+
+Every form posts and works without JavaScript; with it, htmx saves answers as people type and
+shows the saved state. Views parse, ask the policy, call services, render."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from citycert.accounts import policy
+from citycert.accounts.models import Membership, User
+from citycert.accounts.policy import Action
+from citycert.cities.models import City
+from citycert.scoring import score
+from citycert.standards.definitions import packaged
+from citycert.standards.queries import scoring_spec
+from citycert.texts import localize
+
+from . import evidence_files, services, snapshot, spreadsheet
+from .forms import AnswerForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
+from .models import Answer, Assessment, Evidence, NetworkMembership, Snapshot
+
+
+def _me(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _city(request: HttpRequest, slug: str, action: Action) -> City:
+    city = get_object_or_404(City, slug=slug)
+    policy.authorize(request.user, action, city)
+    return city
+
+
+def _assessment(city: City) -> Assessment:
+    assessment = (
+        services.open_assessment(city) or city.assessments.select_related("standard").first()
+    )
+    if assessment is None:
+        raise Http404("No assessment yet")
+    return assessment
+
+
+# The data snapshot -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def snapshot_form(request: HttpRequest) -> HttpResponse:
+    """Anyone may take the snapshot, before having an account."""
+    q = snapshot.questionnaire()
+    form = SnapshotForm(request.POST or None, questionnaire=q)
+    if request.method == "POST" and form.is_valid():
+        taken = Snapshot.objects.create(
+            questionnaire=q.code,
+            answers={question.key: form.cleaned_data[question.key] for question in q.questions},
+            city_name=form.cleaned_data["city_name"],
+        )
+        request.session.setdefault("snapshots", [])
+        request.session["snapshots"] = [*request.session["snapshots"], str(taken.pk)][-10:]
+        request.session["join_network"] = form.cleaned_data["join_network"]
+        return redirect("assessments:snapshot_result", taken.pk)
+    return render(request, "assessments/snapshot_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
+    """The result, at once; signed in, the person keeps it for one of their cities."""
+    taken = get_object_or_404(Snapshot, pk=pk)
+    if taken.person_id is not None and taken.person_id != request.user.pk:
+        raise Http404("No such snapshot")
+    if taken.person_id is None and str(taken.pk) not in request.session.get("snapshots", []):
+        raise Http404("No such snapshot")
+    q = snapshot.questionnaire(taken.questionnaire)
+    result = snapshot.evaluate(q, taken.answers)
+    cities = []
+    if request.user.is_authenticated:
+        cities = list(City.objects.filter(memberships__user=request.user))
+        if request.method == "POST":
+            chosen = next((c for c in cities if c.slug == request.POST.get("city")), None)
+            if chosen is None:
+                messages.error(request, _("Choose one of your cities."))
+            else:
+                taken.person, taken.city = _me(request), chosen
+                taken.save(update_fields=["person", "city"])
+                membership, _created = NetworkMembership.objects.get_or_create(user=_me(request))
+                if request.session.pop("join_network", False) and not membership.consent_to_contact:
+                    membership.consent_to_contact = True
+                    membership.consent_changed_at = timezone.now()
+                    membership.save()
+                messages.success(
+                    request, _("The snapshot is kept for %(city)s.") % {"city": chosen.name}
+                )
+                return redirect("assessments:overview", chosen.slug)
+    elif request.method == "POST":
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    names = {a.code: a.name.as_dict() for a in packaged(q.standard).practice_areas}
+    return render(
+        request,
+        "assessments/snapshot_result.html",
+        {
+            "snapshot": taken,
+            "result": result,
+            "areas": [(names[a.area], a) for a in result.areas],
+            "questionnaire": q,
+            "cities": cities,
+        },
+    )
+
+
+@login_required
+@require_POST
+def network_consent(request: HttpRequest) -> HttpResponse:
+    """Give or withdraw consent to be contacted by the program's network."""
+    membership, _created = NetworkMembership.objects.get_or_create(user=_me(request))
+    membership.consent_to_contact = request.POST.get("consent") == "yes"
+    membership.consent_changed_at = timezone.now()
+    membership.save()
+    messages.success(
+        request,
+        _("The program may contact you.")
+        if membership.consent_to_contact
+        else _("The program will no longer contact you."),
+    )
+    return redirect("accounts:dashboard")
+
+
+# The assessment ----------------------------------------------------------------------------
+
+
+def _preview(assessment: Assessment) -> dict[str, Any]:
+    """The live score: points, level, areas, and the criteria that would reach the next level."""
+    spec = scoring_spec(assessment.standard)
+    answers = services.answers_for_scoring(assessment)
+    outcome = [assessment.outcome_option.code] if assessment.outcome_option else []
+    result = score(spec, answers, outcome)
+    names = dict(assessment.standard.practice_areas.values_list("code", "name"))
+    areas = [(code, names.get(code, {}), area) for code, area in result.areas.items()]
+    return {"result": result, "spec": spec, "areas": areas}
+
+
+@login_required
+@require_safe
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    assessment = services.open_assessment(city)
+    context: dict[str, Any] = {
+        "city": city,
+        "assessment": assessment,
+        "can_manage": policy.can(request.user, Action.MANAGE_ASSESSMENT, city),
+        "snapshots": city.snapshots.all()[:3],
+    }
+    if assessment is not None:
+        answers = list(
+            assessment.answers.select_related("criterion__area", "assigned_to").order_by(
+                "criterion__position"
+            )
+        )
+        context.update(_preview(assessment))
+        context["answers"] = answers
+        context["team"] = city.memberships.select_related("user")
+        context["done"] = sum(1 for a in answers if a.status != Answer.Status.UNANSWERED)
+    else:
+        context["previous"] = city.assessments.filter(state=Assessment.State.DECIDED).first()
+    return render(request, "assessments/overview.html", context)
+
+
+@login_required
+@require_safe
+def mine(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    assessment = _assessment(city)
+    answers = assessment.answers.filter(assigned_to=_me(request)).select_related("criterion")
+    return render(
+        request,
+        "assessments/mine.html",
+        {"city": city, "assessment": assessment, "answers": answers},
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    try:
+        assessment = services.start(
+            city, _me(request), carry_forward=request.POST.get("carry") != "no"
+        )
+        messages.success(
+            request,
+            _("The assessment against the %(standard)s is open.")
+            % {"standard": localize(assessment.standard.label).text},
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    return redirect("assessments:overview", city.slug)
+
+
+def _answer(city: City, code: str) -> Answer:
+    assessment = _assessment(city)
+    return get_object_or_404(
+        Answer.objects.select_related(
+            "criterion", "assessment__standard", "updated_by", "assigned_to"
+        ),
+        assessment=assessment,
+        criterion__code=code,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    current = _answer(city, code)
+    can_edit = current.assessment.is_editable and policy.can(
+        request.user, Action.EDIT_ANSWER, city, current
+    )
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        policy.authorize(request.user, Action.EDIT_ANSWER, city, current)
+        form = AnswerForm(request.POST, answer=current)
+        if form.is_valid():
+            try:
+                current = services.save_answer(
+                    current,
+                    version=form.cleaned_data["version"],
+                    status=form.cleaned_data["status"],
+                    items=form.cleaned_data["items"],
+                    narrative=form.cleaned_data["narrative"],
+                    links=form.cleaned_data["links"],
+                    by=_me(request),
+                )
+                if request.headers.get("HX-Request"):
+                    return render(
+                        request,
+                        "assessments/_saved.html",
+                        {"answer": current, "city": city, **_preview(current.assessment)},
+                    )
+                messages.success(request, _("%(code)s is saved.") % {"code": code})
+                return redirect("assessments:answer", city.slug, code)
+            except services.ConflictError as exc:
+                conflict, current, status = exc, exc.current, 409
+            except services.AssessmentError as exc:
+                form.add_error(None, str(exc))
+                status = 400
+        else:
+            status = 400
+        if request.headers.get("HX-Request"):
+            return render(
+                request,
+                "assessments/_saved.html",
+                {"answer": current, "conflict": conflict, "form": form},
+                status=status,
+            )
+        if conflict is not None:
+            form = AnswerForm(initial=_initial(current), answer=current)
+    else:
+        form = AnswerForm(initial=_initial(current), answer=current)
+    evidence_form = EvidenceForm()
+    evidence_form.fields["file"].help_text = evidence_form.fields["file"].help_text % {
+        "mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+    }
+    return render(
+        request,
+        "assessments/answer.html",
+        {
+            "city": city,
+            "answer": current,
+            "criterion": current.criterion,
+            "form": form,
+            "evidence_form": evidence_form,
+            "evidence": current.evidence.all(),
+            "can_edit": can_edit,
+            "conflict": conflict,
+            "team": city.memberships.select_related("user")
+            if policy.can(request.user, Action.MANAGE_ASSESSMENT, city)
+            else None,
+            **_preview(current.assessment),
+        },
+        status=status,
+    )
+
+
+def _initial(current: Answer) -> dict[str, Any]:
+    return {
+        "version": current.version,
+        "status": current.status
+        if current.status != Answer.Status.UNANSWERED
+        else Answer.Status.CLAIMED,
+        "items": current.items,
+        "narrative": current.narrative,
+        "links": "\n".join(current.links),
+    }
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    current = _answer(city, code)
+    person = None
+    if request.POST.get("person"):
+        membership = (
+            Membership.objects.filter(city=city, user_id=request.POST["person"])
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            messages.error(request, _("Choose a member of the team."))
+            return redirect(
+                request.POST.get("next") or reverse("assessments:overview", args=[city.slug])
+            )
+        person = membership.user
+    services.assign(current, person)
+    messages.success(
+        request,
+        _("%(code)s is assigned to %(person)s.") % {"code": code, "person": person}
+        if person
+        else _("%(code)s is assigned to no one.") % {"code": code},
+    )
+    target = request.POST.get("next", "")
+    return redirect(
+        target if target.startswith("/my/") else reverse("assessments:overview", args=[city.slug])
+    )
+
+
+@login_required
+@require_POST
+def upload_evidence(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    current = _answer(city, code)
+    policy.authorize(request.user, Action.EDIT_ANSWER, city, current)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        upload = form.cleaned_data["file"]
+        try:
+            stored = services.add_evidence(current, upload, upload.name, _me(request))
+            messages.success(request, _("%(name)s is uploaded.") % {"name": stored.name})
+        except evidence_files.EvidenceFileError as exc:
+            messages.error(request, exc.message)
+        except services.AssessmentError as exc:
+            messages.error(request, str(exc))
+    return redirect("assessments:answer", city.slug, code)
+
+
+@login_required
+@require_POST
+def delete_evidence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("answer__criterion", "answer__assessment"),
+        pk=pk,
+        answer__assessment__city=city,
+    )
+    policy.authorize(request.user, Action.EDIT_ANSWER, city, evidence.answer)
+    try:
+        services.remove_evidence(evidence)
+        messages.success(request, _("%(name)s is removed.") % {"name": evidence.name})
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    return redirect("assessments:answer", city.slug, evidence.answer.criterion.code)
+
+
+@login_required
+@require_safe
+def download_evidence(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """Only for people the policy allows; always as a download, never shown inline."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    evidence = get_object_or_404(Evidence, pk=pk, answer__assessment__city=city)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    assessment = _assessment(city)
+    options = list(assessment.standard.outcome_options.order_by("position"))
+    choices = [(o.code, localize(o.title).text) for o in options]
+    form = OutcomeForm(
+        request.POST or None,
+        options=choices,
+        initial={
+            "version": assessment.outcome_version,
+            "option": assessment.outcome_option.code if assessment.outcome_option else None,
+            "narrative": assessment.outcome_narrative,
+            "links": "\n".join(assessment.outcome_links),
+        },
+    )
+    if request.method == "POST":
+        policy.authorize(request.user, Action.MANAGE_ASSESSMENT, city)
+        if form.is_valid():
+            try:
+                services.save_outcome(
+                    assessment,
+                    version=form.cleaned_data["version"],
+                    option=next(o for o in options if o.code == form.cleaned_data["option"]),
+                    narrative=form.cleaned_data["narrative"],
+                    links=form.cleaned_data["links"],
+                )
+                messages.success(request, _("The outcome gate is saved."))
+                return redirect("assessments:overview", city.slug)
+            except services.AssessmentError as exc:
+                form.add_error(None, str(exc))
+    return render(
+        request,
+        "assessments/outcome.html",
+        {
+            "city": city,
+            "assessment": assessment,
+            "form": form,
+            "options": options,
+            "can_edit": assessment.is_editable
+            and policy.can(request.user, Action.MANAGE_ASSESSMENT, city),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    assessment = _assessment(city)
+    if request.method == "POST":
+        try:
+            services.submit(assessment, _me(request))
+            messages.success(
+                request, _("The assessment is submitted. The certification team will be in touch.")
+            )
+            return redirect("assessments:overview", city.slug)
+        except services.AssessmentError as exc:
+            messages.error(request, str(exc))
+    problems = services.problems(assessment) if assessment.is_editable else []
+    return render(
+        request,
+        "assessments/submit.html",
+        {"city": city, "assessment": assessment, "problems": problems},
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    try:
+        services.withdraw(_assessment(city), _me(request))
+        messages.success(request, _("The assessment is withdrawn and can be edited again."))
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    return redirect("assessments:overview", city.slug)
+
+
+# The spreadsheet round trip ----------------------------------------------------------------
+
+
+def _sheet(
+    assessment: Assessment,
+) -> tuple[spreadsheet.SheetMeta, list[spreadsheet.SheetCriterion]]:
+    meta = spreadsheet.SheetMeta(assessment.pk, assessment.standard.code, assessment.city.name)
+    criteria = [
+        spreadsheet.SheetCriterion(
+            code=c.code,
+            area=c.area.code,
+            title=localize(c.title).text,
+            required=c.required_items or 1,
+            items=tuple(
+                spreadsheet.SheetItem(i.key, localize(i.text).text) for i in c.checklist_items.all()
+            ),
+        )
+        for c in assessment.standard.criteria.select_related("area")
+        .prefetch_related("checklist_items")
+        .order_by("position")
+    ]
+    return meta, criteria
+
+
+@login_required
+@require_safe
+def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    assessment = _assessment(city)
+    meta, criteria = _sheet(assessment)
+    answers = {
+        a.criterion.code: spreadsheet.SheetAnswer(
+            a.criterion.code,
+            frozenset(a.items),
+            a.status == Answer.Status.NOT_MET,
+            a.narrative,
+            tuple(a.links),
+        )
+        for a in assessment.answers.select_related("criterion")
+        if a.status != Answer.Status.UNANSWERED
+    }
+    data = spreadsheet.export_workbook(meta, criteria, answers)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="citycert-{city.slug}-{assessment.standard.code}.xlsx"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    assessment = _assessment(city)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors: tuple[spreadsheet.RowError, ...] = ()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        meta, criteria = _sheet(assessment)
+        try:
+            if upload.size > 10 * 1024 * 1024:
+                raise spreadsheet.SpreadsheetError(
+                    (spreadsheet.RowError(None, None, None, _("The file is larger than 10 MB.")),)
+                )
+            imported = spreadsheet.import_workbook(upload.read(), meta, criteria)
+            count = services.import_answers(assessment, imported, _me(request))
+            messages.success(request, _("%(n)s answers were imported.") % {"n": count})
+            return redirect("assessments:overview", city.slug)
+        except spreadsheet.SpreadsheetError as exc:
+            errors = exc.errors
+        except services.AssessmentError as exc:
+            errors = (spreadsheet.RowError(None, None, None, str(exc)),)
+    return render(
+        request,
+        "assessments/import.html",
+        {"city": city, "assessment": assessment, "form": form, "errors": errors},
+        status=400 if errors else 200,
+    )
