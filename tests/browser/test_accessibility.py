@@ -7,7 +7,15 @@ import pytest
 
 from tests.browser.conftest import axe_violations
 
-PAGES = ["/", "/standard/", "/standard/2022/", "/standard/2018/", "/standard/2017/", "/nope/"]
+PAGES = [
+    "/",
+    "/snapshot/",
+    "/standard/",
+    "/standard/2022/",
+    "/standard/2018/",
+    "/standard/2017/",
+    "/nope/",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
