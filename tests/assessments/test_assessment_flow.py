@@ -353,3 +353,21 @@ def test_the_assessment_pages_use_a_bounded_number_of_queries(
         assert client.get(f"/my/cities/{c.slug}/assessment/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(f"/my/cities/{c.slug}/assessment/criteria/DM1/").status_code == 200
+
+
+def test_a_link_that_is_not_a_web_address_is_refused_and_nothing_changes(team) -> None:  # type: ignore[no-untyped-def]
+    c, lead, _ = team
+    answer = services.start(c, lead).answers.get(criterion__code="OD3")
+    response = signed_in(lead).post(
+        f"/my/cities/{c.slug}/assessment/criteria/OD3/",
+        {
+            "version": 1,
+            "status": "claimed",
+            "items": ["a"],
+            "links": "https://ok.example.org\njavascript:alert(1)",
+        },
+    )
+    assert response.status_code == 400
+    assert "is not a web address" in response.text
+    answer.refresh_from_db()
+    assert (answer.version, answer.links, answer.status) == (1, [], "unanswered")

@@ -11,6 +11,21 @@ from . import services, snapshot
 from .models import Answer
 
 
+class LinksField(forms.CharField):
+    """Evidence links, one web address per line; cleans to a list."""
+
+    def __init__(self, **kwargs: Any):
+        kwargs.setdefault("label", _("Evidence links"))
+        kwargs.setdefault("help_text", _("One web address per line, starting with https://"))
+        super().__init__(required=False, widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
+
+    def clean(self, value: Any) -> list[str]:
+        try:
+            return services.clean_links(super().clean(value) or "")
+        except services.AssessmentError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
 class SnapshotForm(forms.Form):
     """The questionnaire: one radio group per question, on the same scale."""
 
@@ -58,12 +73,7 @@ class AnswerForm(forms.Form):
             "(at most 5,000 characters)."
         ),
     )
-    links = forms.CharField(
-        label=_("Evidence links"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One web address per line, starting with https://"),
-    )
+    links = LinksField()
 
     def __init__(self, *args: Any, answer: Answer, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -71,12 +81,6 @@ class AnswerForm(forms.Form):
             (item.key, f"{item.key}) {localize(item.text).text}")
             for item in answer.criterion.checklist_items.all()
         ]
-
-    def clean_links(self) -> list[str]:
-        try:
-            return services.clean_links(self.cleaned_data["links"])
-        except services.AssessmentError as exc:
-            raise forms.ValidationError(str(exc)) from None
 
 
 class OutcomeForm(forms.Form):
@@ -91,22 +95,11 @@ class OutcomeForm(forms.Form):
             "Which internationally recognised standard, the figures, and where they come from."
         ),
     )
-    links = forms.CharField(
-        label=_("Evidence links"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One web address per line, starting with https://"),
-    )
+    links = LinksField()
 
     def __init__(self, *args: Any, options: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["option"].choices = options  # type: ignore[attr-defined]
-
-    def clean_links(self) -> list[str]:
-        try:
-            return services.clean_links(self.cleaned_data["links"])
-        except services.AssessmentError as exc:
-            raise forms.ValidationError(str(exc)) from None
 
 
 class EvidenceForm(forms.Form):
