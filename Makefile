@@ -39,6 +39,7 @@ install: $(UV)
 demo: install
 	DEBUG=true $(RUN) citycert migrate --no-input
 	DEBUG=true $(RUN) citycert load_standard
+	DEBUG=true $(RUN) citycert import_history
 	DEBUG=true $(RUN) citycert load_demo
 	@echo "citycert is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	DEBUG=true $(RUN) citycert runserver $(HOST):$(PORT)

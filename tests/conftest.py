@@ -9,3 +9,26 @@ from citycert.standards.services import load_files
 def standard(db: None) -> None:
     """Every shipped standard version, loaded into the test database."""
     load_files()
+
+
+def clear_published_certifications() -> None:
+    """Let a flushing test clean up: published certifications are protected by triggers.
+
+    PostgreSQL's flush is TRUNCATE, which row triggers do not see; SQLite's is DELETE, so the
+    triggers are dropped for the clean-up and put back, as the migration wrote them.
+    """
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module(
+        "citycert.reviews.migrations.0003_published_certifications_are_immutable"
+    )
+    with connection.cursor() as cursor:
+        for sql in migration.SQLITE_REVERSE:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM reviews_certification")
+        for sql in migration.SQLITE:
+            cursor.execute(sql)

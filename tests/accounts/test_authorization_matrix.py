@@ -18,12 +18,15 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from citycert.accounts import services
 from citycert.accounts.models import Membership, ProgramRole, User
 from citycert.assessments import services as assessment_services
 from citycert.assessments.models import Snapshot
 from citycert.assessments.snapshot import questionnaire
+from citycert.reviews.models import Certification, Cohort
+from citycert.standards.models import StandardVersion
 from citycert.standards.services import load_files
 from tests import factories as f
 
@@ -103,6 +106,9 @@ TABLE: dict[str, Route] = {
     "public:home": Route(none, everyone(200)),
     "standards:list": Route(none, everyone(200)),
     "standards:detail": Route(lambda w: {"code": "2022"}, everyone(200)),
+    "public:cohorts": Route(none, everyone(200)),
+    "public:cohort": Route(lambda w: {"label": "2024-02"}, everyone(200)),
+    "public:cohort_json": Route(lambda w: {"label": "2024-02"}, everyone(200)),
     "set_language": Route(none, everyone(302), everyone(302), lambda w: {"language": "es"}),
     # City registration and the program's registry.
     "cities:register": Route(
@@ -281,6 +287,15 @@ def world(db: None) -> World:
     assessment_services.assign(dm1, users["contributor_a"])
     evidence = assessment_services.add_evidence(
         dm1, io.BytesIO(f.TINY_PDF), "plan.pdf", users["lead_a"]
+    )
+    announced = Cohort.objects.create(label="2024-02", published_at=timezone.now())
+    Certification.objects.create(
+        city=b,
+        cohort=announced,
+        standard=StandardVersion.objects.get(code="2022"),
+        level="silver",
+        event="new",
+        published_at=announced.published_at,
     )
     kept = Snapshot.objects.create(
         questionnaire="snapshot-2022",

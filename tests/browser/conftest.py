@@ -68,6 +68,9 @@ def page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def
     page = context.new_page()
     yield page
     context.close()
+    from tests.conftest import clear_published_certifications
+
+    clear_published_certifications()
 
 
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]

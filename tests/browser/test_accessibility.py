@@ -62,3 +62,12 @@ def test_pages_work_without_javascript(browser, live_server, transactional_db) -
     page.click("a:has-text('2022')")
     assert page.locator("article.criterion").count() == 43
     context.close()
+
+
+def test_cohort_pages_have_no_violation(page) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    call_command("import_history", verbosity=0)
+    for url in ["/cohorts/", "/cohorts/2024-02/", "/cohorts/2018-01/"]:
+        page.goto(url)
+        assert axe_violations(page) == [], url

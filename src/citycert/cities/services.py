@@ -38,7 +38,8 @@ def check_eligibility(place: Place, on: dt.date | None = None) -> eligibility.El
     )
 
 
-def _unique_slug(place: Place) -> str:
+def slug_for(place: Place) -> str:
+    """A short name for addresses, unique among registered cities."""
     for candidate in (
         slugify(f"{place.name} {place.country}"),
         slugify(f"{place.name} {place.admin_area} {place.country}"),
@@ -67,7 +68,7 @@ def register(place: Place, by: User, *, as_lead: bool, on: dt.date | None = None
         with transaction.atomic():
             city = City.objects.create(
                 name=place.name,
-                slug=_unique_slug(place),
+                slug=slug_for(place),
                 kind=kind,
                 admin_area=place.admin_area,
                 admin_code=place.admin_code,

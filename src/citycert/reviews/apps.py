@@ -9,6 +9,8 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Assignment
+        from .models import Assignment, Certification, Cohort
 
         auditlog.register(Assignment)
+        auditlog.register(Cohort)
+        auditlog.register(Certification)

@@ -6,6 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from citycert.standards.models import Level
 
 
 class Assignment(models.Model):
@@ -27,6 +30,77 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} reviews {self.city}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.city_id}
+
+
+class Cohort(models.Model):
+    """A group of decisions announced together, labelled by when: "2024-06", or "2019"."""
+
+    label = models.CharField(_("label"), max_length=7, unique=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        return cohort_key(self.label)
+
+
+def cohort_key(label: str) -> tuple[int, int]:
+    """Chronological order of labels; a year alone comes before that year's months."""
+    year, _sep, month = label.partition("-")
+    return int(year), int(month or 0)
+
+
+class Certification(models.Model):
+    """A decided level for a city against a standard version, announced in a cohort.
+
+    Once published it never changes: the database refuses updates and deletions of published
+    rows (see the migration's triggers). A correction is a new row that supersedes it.
+    """
+
+    class Event(models.TextChoices):
+        NEW = "new", _("Newly certified")
+        LEVEL_UP = "level_up", _("Moved up a level")
+        LEVEL_DOWN = "level_down", _("Moved down a level")
+        RECERTIFIED = "recertified", _("Re-certified")
+
+    city = models.ForeignKey("cities.City", models.PROTECT, related_name="certifications")
+    cohort = models.ForeignKey(Cohort, models.PROTECT, related_name="certifications")
+    standard = models.ForeignKey("standards.StandardVersion", models.PROTECT, related_name="+")
+    # Empty where the announcement did not publish the level.
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
+    event = models.CharField(_("event"), max_length=16, choices=Event.choices, blank=True)
+    event_given = models.BooleanField(default=False)  # stated by the source, not derived
+    awarded_on = models.DateField(_("awarded"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    supersedes = models.OneToOneField(
+        "self", models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    correction_reason = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort__label", "city__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "cohort"],
+                condition=models.Q(supersedes__isnull=True),
+                name="one_certification_per_city_and_cohort",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.level or '?'} ({self.cohort})"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"city_id": self.city_id}
