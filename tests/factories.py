@@ -61,8 +61,11 @@ def lead(c: City, user: User | None = None) -> Membership:
     return member(c, user or person(), Membership.Role.LEAD)
 
 
-def assign(c: City, reviewer: User) -> Assignment:
-    return Assignment.objects.create(city=c, reviewer=reviewer)
+def assign(c: City, reviewer: User, *, declared: bool = True) -> Assignment:
+    """A reviewer assigned to a city; by default they have declared no conflict of interest."""
+    return Assignment.objects.create(
+        city=c, reviewer=reviewer, conflict=False if declared else None
+    )
 
 
 def grant(c: City, coach: User) -> CoachGrant:

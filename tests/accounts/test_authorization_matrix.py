@@ -69,6 +69,7 @@ LEAD_OF_A_PAGE = row(302, 200, 403, 404, 403, 404, 403, 403, 404)
 #: Answers: the lead, and the contributor the criterion (DM1 here) is assigned to.
 EDIT_DM1 = row(302, 302, 302, 404, 403, 404, 403, 403, 404)
 POST_ONLY = signed_in(405)
+REVIEWER_OF_A = row(302, 403, 403, 404, 302, 404, 403, 403, 404)
 
 
 @dataclass
@@ -131,6 +132,24 @@ TABLE: dict[str, Route] = {
         lambda w: {"reviewer": w.users["reviewer_unassigned"].pk},
     ),
     "reviews:unassign": Route(city_a_and("assignment"), POST_ONLY, admin_only(302)),
+    "reviews:queue": Route(none, admin_only(200)),
+    "reviews:assign_to_assessment": Route(
+        lambda w: {"pk": w.ids["assessment"]},
+        POST_ONLY,
+        admin_only(302),
+        lambda w: {"reviewer": w.users["reviewer_unassigned"].pk},
+    ),
+    # Deciding a draft is refused with a message on the page (200 for the admin).
+    "reviews:decide": Route(
+        lambda w: {"pk": w.ids["assessment"]}, admin_only(200), admin_only(200)
+    ),
+    "reviews:cohorts": Route(
+        none, admin_only(200), admin_only(302), lambda w: {"cohort": w.ids["cohort"]}
+    ),
+    # Reviewers of city A only; reviewer_a has declared already, so is sent on to the review.
+    "reviews:declare": Route(city_a, REVIEWER_OF_A, REVIEWER_OF_A, lambda w: {"conflict": "no"}),
+    # City A's assessment is not in review yet: even its reviewer finds no review there.
+    "reviews:review": Route(city_a, row(302, 403, 403, 404, 404, 404, 403, 403, 404)),
     # A city's team.
     "accounts:dashboard": Route(none, signed_in(200)),
     "accounts:team": Route(city_a, SEE_CITY_A),
@@ -314,6 +333,8 @@ def world(db: None) -> World:
             "grant": grant.pk,
             "invitation": issued.invitation.pk,
             "evidence": evidence.pk,
+            "assessment": assessment.pk,
+            "cohort": announced.pk,
             "contributor_membership": contributor.pk,
             "coach_role": ProgramRole.objects.get(
                 user=users["coach_without_grant"], role="coach"

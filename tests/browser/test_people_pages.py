@@ -62,6 +62,8 @@ def test_program_pages_have_no_violation(page, live_server) -> None:  # type: ig
         "/program/people/",
         "/program/audit/",
         f"/program/audit/?city={c.slug}",
+        "/program/reviews/",
+        "/program/cohorts/",
     ]:
         page.goto(url)
         assert axe_violations(page) == [], url
@@ -91,3 +93,27 @@ def test_a_lead_runs_the_team_without_javascript(browser, live_server, transacti
     jon.refresh_from_db()
     assert jon.role == Membership.Role.LEAD
     context.close()
+
+
+def test_review_pages_have_no_violation(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    from citycert.assessments import services as assessment_services
+    from citycert.assessments.models import Assessment
+    from citycert.reviews import services as review_services
+
+    c = f.city("Valdivia", "CL")
+    lead = f.lead(c).user
+    assessment = assessment_services.start(c, lead)
+    Assessment.objects.filter(pk=assessment.pk).update(state="submitted")
+    admin = f.person(admin=True, mfa=True)
+    reviewer = f.person(reviewer=True, mfa=True)
+    review_services.assign_reviewer(assessment, reviewer, admin)
+    sign_in(page, live_server, reviewer)
+    page.goto(f"/my/reviews/{c.slug}/declare/")
+    assert axe_violations(page) == []
+    page.get_by_label("I have no conflict of interest with this city").check()
+    page.get_by_role("button", name="Declare").click()
+    assert page.url.endswith(f"/my/reviews/{c.slug}/")
+    assert axe_violations(page) == []
+    sign_in(page, live_server, admin)
+    page.goto(f"/program/reviews/{assessment.pk}/decide/")
+    assert axe_violations(page) == []

@@ -30,28 +30,34 @@ class Action(StrEnum):
     VIEW_ASSESSMENT = "view_assessment"
     MANAGE_ASSESSMENT = "manage_assessment"  # start, assign, outcome, import, submit, withdraw
     EDIT_ANSWER = "edit_answer"  # the lead, or the contributor the criterion is assigned to
+    DECLARE_CONFLICT = "declare_conflict"
+    VALIDATE = "validate"
     # On the program.
     MANAGE_REGISTRY = "manage_registry"
     MANAGE_PEOPLE = "manage_people"
     ASSIGN_REVIEWERS = "assign_reviewers"
+    MANAGE_REVIEWS = "manage_reviews"  # the queue, settling, deciding, publishing cohorts
     VIEW_AUDIT = "view_audit"
 
 
 LEAD = "lead"
 CONTRIBUTOR = "contributor"
 COACH = "coach"
-REVIEWER = "reviewer"
+REVIEWER = "reviewer"  # assigned, and declared no conflict of interest
+REVIEWER_PENDING = "reviewer_pending"  # assigned, not declared yet
 ADMIN = "admin"
 SIGNED_IN = "signed_in"
 
 #: Which relations to a city allow each action on it.
 CITY_RULES: dict[Action, frozenset[str]] = {
-    Action.VIEW_CITY: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
+    Action.VIEW_CITY: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, REVIEWER_PENDING, ADMIN}),
     Action.MANAGE_TEAM: frozenset({LEAD, ADMIN}),
     Action.MANAGE_COACHES: frozenset({LEAD, ADMIN}),
     Action.VIEW_ASSESSMENT: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
     Action.MANAGE_ASSESSMENT: frozenset({LEAD}),
     Action.EDIT_ANSWER: frozenset({LEAD, CONTRIBUTOR}),
+    Action.DECLARE_CONFLICT: frozenset({REVIEWER, REVIEWER_PENDING}),
+    Action.VALIDATE: frozenset({REVIEWER}),
 }
 
 #: Which program-wide standing allows each action that is not about one city.
@@ -62,6 +68,7 @@ PROGRAM_RULES: dict[Action, frozenset[str]] = {
     Action.MANAGE_PEOPLE: frozenset({ADMIN}),
     Action.ASSIGN_REVIEWERS: frozenset({ADMIN}),
     Action.VIEW_AUDIT: frozenset({ADMIN}),
+    Action.MANAGE_REVIEWS: frozenset({ADMIN}),
 }
 
 
@@ -95,8 +102,15 @@ def relations(user: Any, city: City) -> frozenset[str]:
         found.add(membership)
     if COACH in roles and city.coach_grants.filter(coach=user, revoked_at__isnull=True).exists():
         found.add(COACH)
-    if REVIEWER in roles and Assignment.objects.filter(city=city, reviewer=user).exists():
-        found.add(REVIEWER)
+    if REVIEWER in roles:
+        # A declared conflict of interest ends the reviewer's access to the city.
+        declared = set(
+            Assignment.objects.filter(city=city, reviewer=user).values_list("conflict", flat=True)
+        )
+        if False in declared:
+            found.add(REVIEWER)
+        elif None in declared:
+            found.add(REVIEWER_PENDING)
     return frozenset(found)
 
 

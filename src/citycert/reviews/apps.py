@@ -9,8 +9,10 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Assignment, Certification, Cohort
+        from .models import Assignment, Certification, Cohort, Decision, Validation
 
         auditlog.register(Assignment)
+        auditlog.register(Validation)
+        auditlog.register(Decision)
         auditlog.register(Cohort)
         auditlog.register(Certification)

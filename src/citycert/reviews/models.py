@@ -12,9 +12,18 @@ from citycert.standards.models import Level
 
 
 class Assignment(models.Model):
-    """A reviewer assigned to a city by a program admin; it lets them see that city's work."""
+    """A reviewer assigned to a city (and, from the review queue, to its assessment) by a
+    program admin. Before seeing the assessment the reviewer declares whether they have a
+    conflict of interest with the city; a declared conflict ends their access and is kept."""
 
     city = models.ForeignKey("cities.City", models.CASCADE, related_name="reviewer_assignments")
+    assessment = models.ForeignKey(
+        "assessments.Assessment", models.CASCADE, null=True, blank=True, related_name="reviews"
+    )
+    # None: not declared yet; False: no conflict; True: a conflict (access blocked).
+    conflict = models.BooleanField(null=True, blank=True)
+    conflict_note = models.TextField(blank=True, max_length=2000)
+    declared_at = models.DateTimeField(null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="review_assignments"
     )
@@ -104,3 +113,53 @@ class Certification(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"city_id": self.city_id}
+
+
+class Validation(models.Model):
+    """One reviewer's verdict on one claimed criterion of an assessment."""
+
+    class Verdict(models.TextChoices):
+        VALIDATED = "validated", _("Validated")
+        NOT_VALIDATED = "not_validated", _("Not validated")
+        CLARIFY = "clarify", _("Needs clarification")
+
+    answer = models.ForeignKey("assessments.Answer", models.CASCADE, related_name="validations")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    comment = models.TextField(blank=True, max_length=3000)
+    # Set by a program admin settling a disagreement between the two reviewers.
+    settled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "reviewer"], name="one_verdict_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer} {self.verdict}"
+
+
+class Decision(models.Model):
+    """The program's decision on an assessment: a level, or not certified, with its reasons."""
+
+    assessment = models.OneToOneField(
+        "assessments.Assessment", models.PROTECT, related_name="decision"
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
+    computed_level = models.CharField(max_length=16, blank=True)  # the engine's, on validated
+    rationale = models.TextField(_("rationale"), max_length=5000)
+    difference_reason = models.TextField(_("why it differs from the computed level"), blank=True)
+    certification = models.OneToOneField(
+        "Certification", models.PROTECT, null=True, blank=True, related_name="decision"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.level or 'not certified'}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.assessment.city_id}

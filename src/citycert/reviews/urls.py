@@ -6,4 +6,12 @@ app_name = "reviews"
 urlpatterns = [
     path("program/cities/<slug:slug>/reviewers/", views.assign, name="assign"),
     path("program/cities/<slug:slug>/reviewers/<int:pk>/remove/", views.unassign, name="unassign"),
+    path("program/reviews/", views.queue, name="queue"),
+    path(
+        "program/reviews/<int:pk>/assign/", views.assign_to_assessment, name="assign_to_assessment"
+    ),
+    path("program/reviews/<int:pk>/decide/", views.decide, name="decide"),
+    path("program/cohorts/", views.cohorts, name="cohorts"),
+    path("my/reviews/<slug:slug>/declare/", views.declare, name="declare"),
+    path("my/reviews/<slug:slug>/", views.review, name="review"),
 ]

@@ -1,0 +1,198 @@
+"""The certification team's work on a submitted assessment: assigning reviewers (who declare any
+conflict of interest first), validating each claimed criterion, settling disagreements, and
+deciding. Each step is one function that checks it is allowed; the audit trail records it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from citycert.accounts.models import ProgramRole, User
+from citycert.assessments.models import Answer, Assessment
+from citycert.scoring import CriterionAnswer, score
+from citycert.standards.queries import scoring_spec
+
+from .models import Assignment, Certification, Cohort, Decision, Validation
+
+REVIEWERS_PER_ASSESSMENT = 2
+
+
+class ReviewError(Exception):
+    """A step the program's rules do not allow; the message says why, in plain words."""
+
+
+@transaction.atomic
+def assign_reviewer(assessment: Assessment, reviewer: User, by: User) -> Assignment:
+    """Give a submitted assessment to a reviewer; the first assignment starts the review."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.state not in (Assessment.State.SUBMITTED, Assessment.State.IN_REVIEW):
+        raise ReviewError(_("Only a submitted assessment can be given to reviewers."))
+    if not reviewer.program_roles.filter(role=ProgramRole.Role.REVIEWER).exists():
+        raise ReviewError(_("%(person)s is not a reviewer.") % {"person": reviewer})
+    current = assessment.reviews.exclude(conflict=True)
+    if current.filter(reviewer=reviewer).exists():
+        raise ReviewError(_("%(person)s already reviews this assessment.") % {"person": reviewer})
+    if current.count() >= REVIEWERS_PER_ASSESSMENT:
+        raise ReviewError(_("This assessment already has two reviewers."))
+    assignment = Assignment.objects.create(
+        city=assessment.city, assessment=assessment, reviewer=reviewer, assigned_by=by
+    )
+    if assessment.state == Assessment.State.SUBMITTED:
+        assessment.state = Assessment.State.IN_REVIEW
+        assessment.save(update_fields=["state"])
+    return assignment
+
+
+@transaction.atomic
+def declare(assignment: Assignment, *, conflict: bool, note: str) -> Assignment:
+    """The reviewer's declaration; a conflict ends their access and stays on record."""
+    if assignment.conflict is not None:
+        raise ReviewError(_("You have already made your declaration for this city."))
+    if conflict and not note.strip():
+        raise ReviewError(_("Say briefly what the conflict of interest is."))
+    assignment.conflict = conflict
+    assignment.conflict_note = note.strip()
+    assignment.declared_at = timezone.now()
+    assignment.save(update_fields=["conflict", "conflict_note", "declared_at"])
+    return assignment
+
+
+def claimed(assessment: Assessment) -> list[Answer]:
+    return list(
+        assessment.answers.filter(status=Answer.Status.CLAIMED)
+        .select_related("criterion")
+        .prefetch_related("validations")
+        .order_by("criterion__position")
+    )
+
+
+@transaction.atomic
+def validate(
+    assessment: Assessment, reviewer: User, verdicts: Mapping[str, tuple[str, str]]
+) -> int:
+    """Record a reviewer's verdicts (criterion code -> (verdict, comment))."""
+    if assessment.state != Assessment.State.IN_REVIEW:
+        raise ReviewError(_("This assessment is not in review."))
+    answers = {a.criterion.code: a for a in claimed(assessment)}
+    unknown = sorted(set(verdicts) - set(answers))
+    if unknown:
+        raise ReviewError(_("Not claimed by the city: %(codes)s") % {"codes": ", ".join(unknown)})
+    for code, (verdict, comment) in verdicts.items():
+        if verdict not in Validation.Verdict.values:
+            raise ReviewError(_("Choose a verdict for %(code)s.") % {"code": code})
+        Validation.objects.update_or_create(
+            answer=answers[code],
+            reviewer=reviewer,
+            settled=False,
+            defaults={"verdict": verdict, "comment": comment.strip()},
+        )
+    return len(verdicts)
+
+
+@dataclass(frozen=True)
+class Standing:
+    answer: Answer
+    verdicts: tuple[Validation, ...]  # the reviewers' own
+    settled: Validation | None
+
+    @property
+    def final(self) -> str | None:
+        """The verdict that counts: the settled one, or the reviewers' when they agree."""
+        if self.settled is not None:
+            return self.settled.verdict
+        kinds = {v.verdict for v in self.verdicts}
+        return kinds.pop() if len(self.verdicts) >= 1 and len(kinds) == 1 else None
+
+    @property
+    def disagreement(self) -> bool:
+        return self.settled is None and len({v.verdict for v in self.verdicts}) > 1
+
+
+def standings(assessment: Assessment) -> list[Standing]:
+    result = []
+    for answer in claimed(assessment):
+        all_verdicts = list(answer.validations.all())
+        settled = next((v for v in all_verdicts if v.settled), None)
+        result.append(Standing(answer, tuple(v for v in all_verdicts if not v.settled), settled))
+    return result
+
+
+def computed_level(assessment: Assessment) -> tuple[str | None, int]:
+    """The engine's level on the criteria whose final verdict is 'validated', and their count."""
+    validated = {
+        s.answer.criterion.code: CriterionAnswer(frozenset(s.answer.items))
+        for s in standings(assessment)
+        if s.final == Validation.Verdict.VALIDATED
+    }
+    outcome = [assessment.outcome_option.code] if assessment.outcome_option else []
+    result = score(scoring_spec(assessment.standard), validated, outcome)
+    return result.level, result.points
+
+
+@transaction.atomic
+def settle(answer: Answer, verdict: str, by: User, comment: str = "") -> Validation:
+    """A program admin settles the reviewers' disagreement on one criterion."""
+    if verdict not in Validation.Verdict.values:
+        raise ReviewError(_("Choose a verdict."))
+    settled, _created = Validation.objects.update_or_create(
+        answer=answer,
+        settled=True,
+        defaults={"reviewer": by, "verdict": verdict, "comment": comment},
+    )
+    return settled
+
+
+@transaction.atomic
+def decide(
+    assessment: Assessment,
+    *,
+    level: str,
+    rationale: str,
+    difference_reason: str,
+    cohort_label: str,
+    by: User,
+) -> Decision:
+    """Record the final decision. A level becomes a certification in the (unpublished) cohort,
+    announced when the cohort is published."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.state != Assessment.State.IN_REVIEW:
+        raise ReviewError(_("Only an assessment in review can be decided."))
+    if not rationale.strip():
+        raise ReviewError(_("Give the rationale for the decision."))
+    computed, _points = computed_level(assessment)
+    if (level or None) != computed and not difference_reason.strip():
+        raise ReviewError(
+            _("The decision differs from the computed level (%(computed)s): say why.")
+            % {"computed": computed or _("not certified")}
+        )
+    certification = None
+    if level:
+        cohort, _created = Cohort.objects.get_or_create(label=cohort_label)
+        if cohort.published_at is not None:
+            raise ReviewError(
+                _("Cohort %(label)s is already published; choose another.")
+                % {"label": cohort_label}
+            )
+        certification = Certification.objects.create(
+            city=assessment.city,
+            cohort=cohort,
+            standard=assessment.standard,
+            level=level,
+            source=_("Decision of the certification team"),
+        )
+    decision = Decision.objects.create(
+        assessment=assessment,
+        level=level,
+        computed_level=computed or "",
+        rationale=rationale.strip(),
+        difference_reason=difference_reason.strip(),
+        certification=certification,
+        decided_by=by,
+    )
+    assessment.state = Assessment.State.DECIDED
+    assessment.save(update_fields=["state"])
+    return decision
