@@ -238,6 +238,10 @@ STORAGES = {
     },
 }
 
+# The honor roll: cities not certified but at most this many criteria short of Silver (on
+# validated criteria) are named in their cohort's announcement, if they opted in.
+HONOR_ROLL_MAX_GAP = env.int("HONOR_ROLL_MAX_GAP", default=3)
+
 # Evidence files: the largest upload accepted, in bytes (20 MB unless EVIDENCE_MAX_MB says).
 EVIDENCE_MAX_BYTES = int(env.float("EVIDENCE_MAX_MB", default=20) * 1024 * 1024)
 

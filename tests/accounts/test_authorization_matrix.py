@@ -25,7 +25,7 @@ from citycert.accounts.models import Membership, ProgramRole, User
 from citycert.assessments import services as assessment_services
 from citycert.assessments.models import Snapshot
 from citycert.assessments.snapshot import questionnaire
-from citycert.reviews.models import Certification, Cohort
+from citycert.reviews.models import Certification, Clarification, Cohort
 from citycert.standards.models import StandardVersion
 from citycert.standards.services import load_files
 from tests import factories as f
@@ -143,6 +143,19 @@ TABLE: dict[str, Route] = {
     "reviews:decide": Route(
         lambda w: {"pk": w.ids["assessment"]}, admin_only(200), admin_only(200)
     ),
+    # Asking or recording on a draft is refused with a message (302 back to the page).
+    "reviews:clarify": Route(
+        lambda w: {"pk": w.ids["assessment"]},
+        POST_ONLY,
+        admin_only(302),
+        lambda w: {"codes": ["DM1"], "message": "Which body?", "due_on": "2099-01-01"},
+    ),
+    "reviews:record_interaction": Route(
+        lambda w: {"pk": w.ids["assessment"]},
+        POST_ONLY,
+        admin_only(302),
+        lambda w: {"kind": "visit", "held_on": "2024-01-01", "people_met": "The data team"},
+    ),
     "reviews:cohorts": Route(
         none, admin_only(200), admin_only(302), lambda w: {"cohort": w.ids["cohort"]}
     ),
@@ -171,6 +184,7 @@ TABLE: dict[str, Route] = {
         city_a, POST_ONLY, MANAGE_CITY_A, lambda w: {"email": w.users["coach_without_grant"].email}
     ),
     "accounts:revoke_coach": Route(city_a_and("grant"), POST_ONLY, MANAGE_CITY_A),
+    "accounts:honor_roll": Route(city_a, POST_ONLY, MANAGE_CITY_A, lambda w: {"opt_in": "yes"}),
     "accounts:invitation": Route(lambda w: {"token": w.token}, everyone(200), everyone(302)),
     # The data snapshot (anyone) and the assessment of city A.
     "assessments:snapshot": Route(none, everyone(200), everyone(200)),
@@ -195,6 +209,9 @@ TABLE: dict[str, Route] = {
     "assessments:submit": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE),
     "assessments:withdraw": Route(city_a, POST_ONLY, LEAD_OF_A),
     "assessments:export": Route(city_a, SEE_CITY_A),
+    "assessments:answer_clarification": Route(
+        city_a_and("clarification"), POST_ONLY, LEAD_OF_A, lambda w: {"reply": "Done."}
+    ),
     "assessments:import": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE),
     "assessments:answer": Route(
         lambda w: {"slug": w.a.slug, "code": "DM1"},
@@ -335,6 +352,9 @@ def world(db: None) -> World:
             "evidence": evidence.pk,
             "assessment": assessment.pk,
             "cohort": announced.pk,
+            "clarification": Clarification.objects.create(
+                assessment=assessment, message="Which body?", due_on=timezone.localdate()
+            ).pk,
             "contributor_membership": contributor.pk,
             "coach_role": ProgramRole.objects.get(
                 user=users["coach_without_grant"], role="coach"

@@ -17,6 +17,7 @@ urlpatterns = [
         "my/cities/<slug:slug>/members/<int:pk>/remove/", views.remove_member, name="remove_member"
     ),
     path("my/cities/<slug:slug>/hand-over/", views.hand_over, name="hand_over"),
+    path("my/cities/<slug:slug>/honor-roll/", views.honor_roll, name="honor_roll"),
     path("my/cities/<slug:slug>/coaches/", views.grant_coach, name="grant_coach"),
     path("my/cities/<slug:slug>/coaches/<int:pk>/revoke/", views.revoke_coach, name="revoke_coach"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

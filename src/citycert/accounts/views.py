@@ -281,3 +281,19 @@ def audit(request: HttpRequest) -> HttpResponse:
     entries = queries.audit_trail(city=city, person=person) if not form.errors else None
     page = Paginator(entries, 50).get_page(request.GET.get("page")) if entries is not None else None
     return render(request, "accounts/audit.html", {"form": form, "page": page})
+
+
+@login_required
+@require_POST
+def honor_roll(request: HttpRequest, slug: str) -> HttpResponse:
+    """The lead agrees, or stops agreeing, to the city being named on an honor roll."""
+    city = _city(request, slug, Action.MANAGE_TEAM)
+    city.honor_roll_opt_in = request.POST.get("opt_in") == "yes"
+    city.save(update_fields=["honor_roll_opt_in"])
+    messages.success(
+        request,
+        _("%(city)s may be named on an honor roll.") % {"city": city.name}
+        if city.honor_roll_opt_in
+        else _("%(city)s will not be named on an honor roll.") % {"city": city.name},
+    )
+    return redirect("accounts:team", city.slug)

@@ -199,6 +199,26 @@ def clean_links(text_or_list: str | Iterable[str]) -> list[str]:
     return links
 
 
+def answer_is_open(answer: Answer) -> bool:
+    """Whether the city may change this answer: while drafting, or during a clarification
+    round that asks about its criterion."""
+    if answer.assessment.is_editable:
+        return True
+    from citycert.reviews.models import Clarification
+
+    return (
+        answer.assessment.state == Assessment.State.IN_REVIEW
+        and Clarification.objects.filter(
+            assessment=answer.assessment, answered_at__isnull=True, criteria=answer.criterion
+        ).exists()
+    )
+
+
+def _require_open(answer: Answer) -> None:
+    if not answer_is_open(answer):
+        _require_editable(answer.assessment)
+
+
 def _require_editable(assessment: Assessment) -> None:
     if not assessment.is_editable:
         raise AssessmentError(
@@ -219,7 +239,7 @@ def save_answer(
     by: User,
 ) -> Answer:
     """Save a claim, if nobody saved this answer since `version` was read."""
-    _require_editable(answer.assessment)
+    _require_open(answer)
     keys = set(answer.criterion.checklist_items.values_list("key", flat=True))
     unknown = sorted(set(items) - keys)
     if unknown:
@@ -264,7 +284,7 @@ def assign(answer: Answer, person: User | None) -> Answer:
 @transaction.atomic
 def add_evidence(answer: Answer, stream: BinaryIO, original_name: str, by: User) -> Evidence:
     """Check an uploaded file and store it; a refused file leaves nothing behind."""
-    _require_editable(answer.assessment)
+    _require_open(answer)
     checked = evidence_files.check_file(
         stream, original_name, max_bytes=settings.EVIDENCE_MAX_BYTES
     )
@@ -290,7 +310,7 @@ def add_evidence(answer: Answer, stream: BinaryIO, original_name: str, by: User)
 
 @transaction.atomic
 def remove_evidence(evidence: Evidence) -> None:
-    _require_editable(evidence.answer.assessment)
+    _require_open(evidence.answer)
     name = str(evidence.file.name)
     still_used = Evidence.objects.filter(file=name).exclude(pk=evidence.pk).exists()
     storage = evidence.file.storage

@@ -168,6 +168,9 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         context["answers"] = answers
         context["team"] = city.memberships.select_related("user")
         context["done"] = sum(1 for a in answers if a.status != Answer.Status.UNANSWERED)
+        context["clarifications"] = assessment.clarifications.filter(
+            answered_at__isnull=True
+        ).prefetch_related("criteria")
     else:
         context["previous"] = city.assessments.filter(state=Assessment.State.DECIDED).first()
     return render(request, "assessments/overview.html", context)
@@ -220,7 +223,7 @@ def _answer(city: City, code: str) -> Answer:
 def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     city = _city(request, slug, Action.VIEW_ASSESSMENT)
     current = _answer(city, code)
-    can_edit = current.assessment.is_editable and policy.can(
+    can_edit = services.answer_is_open(current) and policy.can(
         request.user, Action.EDIT_ANSWER, city, current
     )
     conflict = None
@@ -251,6 +254,8 @@ def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 conflict, current, status = exc, exc.current, 409
             except services.AssessmentError as exc:
                 form.add_error(None, str(exc))
+                # Shown with the page's messages too: a locked answer has no form to show it in.
+                messages.error(request, str(exc))
                 status = 400
         else:
             status = 400
@@ -551,3 +556,20 @@ def import_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
         {"city": city, "assessment": assessment, "form": form, "errors": errors},
         status=400 if errors else 200,
     )
+
+
+@login_required
+@require_POST
+def answer_clarification(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The lead sends the city's answer to a clarification; those answers lock again."""
+    from citycert.reviews import services as reviews
+    from citycert.reviews.models import Clarification
+
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    clarification = get_object_or_404(Clarification, pk=pk, assessment__city=city)
+    try:
+        reviews.answer_clarification(clarification, request.POST.get("reply", ""), _me(request))
+        messages.success(request, _("Your answer is sent to the certification team."))
+    except reviews.ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("assessments:overview", city.slug)

@@ -45,6 +45,8 @@ class City(models.Model):
     population_year = models.PositiveSmallIntegerField(
         _("year of the population figure"), null=True, blank=True
     )
+    # The city agrees to be named on a cohort's honor roll when it comes close to Silver.
+    honor_roll_opt_in = models.BooleanField(_("may be named on the honor roll"), default=False)
     # Name, region and country folded (no accents, no case), for searching in any database.
     search_key = models.CharField(max_length=500, editable=False, db_index=True, default="")
     created_by = models.ForeignKey(

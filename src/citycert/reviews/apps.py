@@ -9,7 +9,18 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from .models import Assignment, Certification, Cohort, Decision, Validation
+        from .models import (
+            Assignment,
+            Certification,
+            Clarification,
+            Cohort,
+            Decision,
+            Interaction,
+            Validation,
+        )
+
+        auditlog.register(Clarification, m2m_fields={"criteria"})
+        auditlog.register(Interaction, m2m_fields={"criteria"})
 
         auditlog.register(Assignment)
         auditlog.register(Validation)

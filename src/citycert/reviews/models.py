@@ -148,6 +148,12 @@ class Decision(models.Model):
     )
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
     computed_level = models.CharField(max_length=16, blank=True)  # the engine's, on validated
+    # Criteria still missing for Silver on validated criteria (0 when reached).
+    silver_gap = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The announcement the decision belongs to (a not-certified decision can reach its honor roll).
+    cohort = models.ForeignKey(
+        Cohort, models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
     rationale = models.TextField(_("rationale"), max_length=5000)
     difference_reason = models.TextField(_("why it differs from the computed level"), blank=True)
     certification = models.OneToOneField(
@@ -160,6 +166,72 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment}: {self.level or 'not certified'}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.assessment.city_id}
+
+
+class Clarification(models.Model):
+    """A request to the city about some criteria, with a due date. While it is open the city
+    may change those answers and their evidence, and nothing else."""
+
+    assessment = models.ForeignKey(
+        "assessments.Assessment", models.CASCADE, related_name="clarifications"
+    )
+    criteria = models.ManyToManyField("standards.Criterion", related_name="+")
+    message = models.TextField(_("what is unclear"), max_length=5000)
+    due_on = models.DateField(_("answer by"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reply = models.TextField(_("reply"), blank=True, max_length=5000)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"clarification on {self.assessment}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.assessment.city_id}
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+class Interaction(models.Model):
+    """A validation interview or a site visit, and the criteria it informed."""
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", _("Validation interview")
+        VISIT = "visit", _("Site visit")
+
+    assessment = models.ForeignKey(
+        "assessments.Assessment", models.CASCADE, related_name="interactions"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    people_met = models.TextField(_("people met"), max_length=2000)
+    notes = models.TextField(_("notes"), max_length=10000, blank=True)
+    criteria = models.ManyToManyField("standards.Criterion", related_name="+", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"city_id": self.assessment.city_id}

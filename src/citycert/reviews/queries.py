@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
 from .history import cities_certified_to_date
-from .models import Certification, Cohort
+from .models import Certification, Cohort, Decision
 
 
 def published_cohorts() -> QuerySet[Cohort]:
@@ -50,7 +51,23 @@ def cohort_summary(cohort: Cohort) -> dict[str, Any]:
         "recertified": [c for c in by_event["recertified"] if c.level != "platinum"],
         "by_event": by_event,
         "to_date": cities_certified_to_date(cohort),
+        "honor_roll": honor_roll(cohort),
     }
+
+
+def honor_roll(cohort: Cohort) -> list[Any]:
+    """Cities not certified in this cohort but close to Silver, that agreed to be named."""
+    return [
+        d.assessment.city
+        for d in Decision.objects.filter(
+            cohort=cohort,
+            level="",
+            silver_gap__lte=settings.HONOR_ROLL_MAX_GAP,
+            assessment__city__honor_roll_opt_in=True,
+        )
+        .select_related("assessment__city")
+        .order_by("assessment__city__name")
+    ]
 
 
 def cohort_json(cohort: Cohort) -> dict[str, Any]:
@@ -70,4 +87,8 @@ def cohort_json(cohort: Cohort) -> dict[str, Any]:
         "cohort": cohort.label,
         **{event: [item(c) for c in certs] for event, certs in summary["by_event"].items()},
         "cities_certified_to_date": summary["to_date"],
+        "honor_roll": [
+            {"city": city.name, "admin_area": city.admin_area, "country": city.country}
+            for city in summary["honor_roll"]
+        ],
     }

@@ -4,19 +4,31 @@ deciding. Each step is one function that checks it is allowed; the audit trail r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citycert.accounts import emails
 from citycert.accounts.models import ProgramRole, User
 from citycert.assessments.models import Answer, Assessment
-from citycert.scoring import CriterionAnswer, score
+from citycert.scoring import CriterionAnswer, ScoreResult, plan_to_level, score
 from citycert.standards.queries import scoring_spec
 
-from .models import Assignment, Certification, Cohort, Decision, Validation
+from .history import LABEL
+from .models import (
+    Assignment,
+    Certification,
+    Clarification,
+    Cohort,
+    Decision,
+    Interaction,
+    Validation,
+)
 
 REVIEWERS_PER_ASSESSMENT = 2
 
@@ -75,6 +87,7 @@ def validate(
     assessment: Assessment, reviewer: User, verdicts: Mapping[str, tuple[str, str]]
 ) -> int:
     """Record a reviewer's verdicts (criterion code -> (verdict, comment))."""
+    assessment = Assessment.objects.get(pk=assessment.pk)
     if assessment.state != Assessment.State.IN_REVIEW:
         raise ReviewError(_("This assessment is not in review."))
     answers = {a.criterion.code: a for a in claimed(assessment)}
@@ -123,14 +136,21 @@ def standings(assessment: Assessment) -> list[Standing]:
 
 def computed_level(assessment: Assessment) -> tuple[str | None, int]:
     """The engine's level on the criteria whose final verdict is 'validated', and their count."""
-    validated = {
+    result = _validated_score(assessment)
+    return result.level, result.points
+
+
+def _validated_answers(assessment: Assessment) -> dict[str, CriterionAnswer]:
+    return {
         s.answer.criterion.code: CriterionAnswer(frozenset(s.answer.items))
         for s in standings(assessment)
         if s.final == Validation.Verdict.VALIDATED
     }
+
+
+def _validated_score(assessment: Assessment) -> ScoreResult:
     outcome = [assessment.outcome_option.code] if assessment.outcome_option else []
-    result = score(scoring_spec(assessment.standard), validated, outcome)
-    return result.level, result.points
+    return score(scoring_spec(assessment.standard), _validated_answers(assessment), outcome)
 
 
 @transaction.atomic
@@ -163,20 +183,25 @@ def decide(
         raise ReviewError(_("Only an assessment in review can be decided."))
     if not rationale.strip():
         raise ReviewError(_("Give the rationale for the decision."))
-    computed, _points = computed_level(assessment)
+    result = _validated_score(assessment)
+    computed = result.level
     if (level or None) != computed and not difference_reason.strip():
         raise ReviewError(
             _("The decision differs from the computed level (%(computed)s): say why.")
             % {"computed": computed or _("not certified")}
         )
+    if not LABEL.match(cohort_label):
+        raise ReviewError(_("Give the cohort as a year and month, for example 2026-06."))
+    cohort, _created = Cohort.objects.get_or_create(label=cohort_label)
+    if cohort.published_at is not None:
+        raise ReviewError(
+            _("Cohort %(label)s is already published; choose another.") % {"label": cohort_label}
+        )
+    plan = plan_to_level(
+        scoring_spec(assessment.standard), _validated_answers(assessment), "silver"
+    )
     certification = None
     if level:
-        cohort, _created = Cohort.objects.get_or_create(label=cohort_label)
-        if cohort.published_at is not None:
-            raise ReviewError(
-                _("Cohort %(label)s is already published; choose another.")
-                % {"label": cohort_label}
-            )
         certification = Certification.objects.create(
             city=assessment.city,
             cohort=cohort,
@@ -186,6 +211,8 @@ def decide(
         )
     decision = Decision.objects.create(
         assessment=assessment,
+        cohort=cohort,
+        silver_gap=plan.size,
         level=level,
         computed_level=computed or "",
         rationale=rationale.strip(),
@@ -196,3 +223,118 @@ def decide(
     assessment.state = Assessment.State.DECIDED
     assessment.save(update_fields=["state"])
     return decision
+
+
+@transaction.atomic
+def request_clarification(
+    assessment: Assessment, codes: list[str], message: str, due_on: dt.date, by: User
+) -> Clarification:
+    """Ask the city about some criteria by a date; the team is told by email."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.state != Assessment.State.IN_REVIEW:
+        raise ReviewError(_("Clarifications can be asked only while the assessment is in review."))
+    criteria = list(assessment.standard.criteria.filter(code__in=codes))
+    if not criteria or len(criteria) != len(set(codes)):
+        raise ReviewError(_("Choose the criteria the question is about."))
+    if not message.strip():
+        raise ReviewError(_("Say what is unclear."))
+    if due_on <= timezone.localdate():
+        raise ReviewError(_("The due date must be in the future."))
+    clarification = Clarification.objects.create(
+        assessment=assessment, message=message.strip(), due_on=due_on, requested_by=by
+    )
+    clarification.criteria.set(criteria)
+    transaction.on_commit(lambda: _notify_city(clarification, "clarification_requested"))
+    return clarification
+
+
+def _notify_city(clarification: Clarification, template: str) -> None:
+    team = clarification.assessment.city.memberships.select_related("user")
+    emails.send(
+        template,
+        [m.user.email for m in team],
+        {
+            "clarification": clarification,
+            "city": clarification.assessment.city,
+            "codes": ", ".join(c.code for c in clarification.criteria.order_by("position")),
+            "link": emails.absolute(
+                reverse("assessments:overview", args=[clarification.assessment.city.slug])
+            ),
+        },
+    )
+
+
+@transaction.atomic
+def answer_clarification(clarification: Clarification, reply: str, by: User) -> Clarification:
+    """The city says it has answered; the changed answers are locked again."""
+    if not clarification.is_open:
+        raise ReviewError(_("This clarification was already answered."))
+    clarification.reply = reply.strip()
+    clarification.answered_at = timezone.now()
+    clarification.answered_by = by
+    clarification.save(update_fields=["reply", "answered_at", "answered_by"])
+    requester = clarification.requested_by
+    if requester is not None:
+        transaction.on_commit(
+            lambda: emails.send(
+                "clarification_answered",
+                [requester.email],
+                {
+                    "clarification": clarification,
+                    "city": clarification.assessment.city,
+                    "link": emails.absolute(
+                        reverse("reviews:decide", args=[clarification.assessment_id])
+                    ),
+                },
+            )
+        )
+    return clarification
+
+
+def send_reminders(today: dt.date | None = None, days_before: int = 2) -> int:
+    """Remind cities of open clarifications due within `days_before` days, once each."""
+    today = today or timezone.localdate()
+    due = Clarification.objects.filter(
+        answered_at__isnull=True,
+        reminded_at__isnull=True,
+        due_on__lte=today + dt.timedelta(days=days_before),
+    ).select_related("assessment__city")
+    count = 0
+    for clarification in due:
+        _notify_city(clarification, "clarification_reminder")
+        clarification.reminded_at = timezone.now()
+        clarification.save(update_fields=["reminded_at"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def record_interaction(
+    assessment: Assessment,
+    *,
+    kind: str,
+    held_on: dt.date,
+    place: str,
+    people_met: str,
+    notes: str,
+    codes: list[str],
+    by: User,
+) -> Interaction:
+    """Record a validation interview or a site visit and the criteria it informed."""
+    if kind not in Interaction.Kind.values:
+        raise ReviewError(_("Choose an interview or a visit."))
+    if not people_met.strip():
+        raise ReviewError(_("Say who you met."))
+    if held_on > timezone.localdate():
+        raise ReviewError(_("Record an interview or visit once it has taken place."))
+    interaction = Interaction.objects.create(
+        assessment=assessment,
+        kind=kind,
+        held_on=held_on,
+        place=place.strip(),
+        people_met=people_met.strip(),
+        notes=notes.strip(),
+        recorded_by=by,
+    )
+    interaction.criteria.set(assessment.standard.criteria.filter(code__in=codes))
+    return interaction

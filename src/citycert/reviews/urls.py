@@ -11,6 +11,8 @@ urlpatterns = [
         "program/reviews/<int:pk>/assign/", views.assign_to_assessment, name="assign_to_assessment"
     ),
     path("program/reviews/<int:pk>/decide/", views.decide, name="decide"),
+    path("program/reviews/<int:pk>/clarify/", views.clarify, name="clarify"),
+    path("program/reviews/<int:pk>/visits/", views.record_interaction, name="record_interaction"),
     path("program/cohorts/", views.cohorts, name="cohorts"),
     path("my/reviews/<slug:slug>/declare/", views.declare, name="declare"),
     path("my/reviews/<slug:slug>/", views.review, name="review"),

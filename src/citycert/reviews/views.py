@@ -3,6 +3,7 @@ conflicts of interest, validation, decisions and publishing cohorts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.contrib import messages
@@ -25,7 +26,7 @@ from citycert.standards.models import Level
 from . import services
 from .forms import AssignReviewerForm
 from .history import HistoryError, publish_cohort
-from .models import Assignment, Certification, Cohort, Validation
+from .models import Assignment, Certification, Clarification, Cohort, Interaction, Validation
 
 
 @login_required
@@ -85,7 +86,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     items = (
         Assessment.objects.exclude(state=Assessment.State.DRAFT)
         .select_related("city", "standard")
-        .prefetch_related(Prefetch("reviews", Assignment.objects.select_related("reviewer")))
+        .prefetch_related(
+            Prefetch("reviews", Assignment.objects.select_related("reviewer")),
+            Prefetch(
+                "clarifications",
+                Clarification.objects.filter(answered_at__isnull=True),
+                to_attr="open_clarifications",
+            ),
+        )
         .order_by("submitted_at")
     )
     if state in Assessment.State.values:
@@ -98,7 +106,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         items = items.filter(city__country=request.GET["country"].upper()[:2])
     now = timezone.now()
     rows = [
-        {"assessment": a, "age": (now - a.submitted_at).days if a.submitted_at else None}
+        {
+            "assessment": a,
+            "age": (now - a.submitted_at).days if a.submitted_at else None,
+            "overdue": any(c.due_on < now.date() for c in a.open_clarifications),
+            "waiting": bool(a.open_clarifications),
+        }
         for a in items
     ]
     reviewers = User.objects.filter(program_roles__role=ProgramRole.Role.REVIEWER).order_by("email")
@@ -269,6 +282,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             "verdicts": Validation.Verdict.choices,
             "levels": Level.choices,
             "form": request.POST,
+            "clarifications": assessment.clarifications.prefetch_related("criteria"),
+            "interactions": assessment.interactions.prefetch_related("criteria"),
+            "codes": list(
+                assessment.standard.criteria.order_by("position").values_list("code", flat=True)
+            ),
+            "kinds": Interaction.Kind.choices,
+            "today": timezone.localdate(),
         },
     )
 
@@ -291,3 +311,59 @@ def cohorts(request: HttpRequest) -> HttpResponse:
         Prefetch("certifications", Certification.objects.select_related("city"))
     )
     return render(request, "reviews/cohorts.html", {"pending": pending})
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@login_required
+@require_POST
+def clarify(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    assessment = get_object_or_404(Assessment, pk=pk)
+    due = _date(request.POST.get("due_on", ""))
+    if due is None:
+        messages.error(request, _("Give the due date as a date."))
+    else:
+        try:
+            services.request_clarification(
+                assessment,
+                request.POST.getlist("codes"),
+                request.POST.get("message", ""),
+                due,
+                _me(request),
+            )
+            messages.success(request, _("The clarification is sent to the city."))
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+    return redirect("reviews:decide", assessment.pk)
+
+
+@login_required
+@require_POST
+def record_interaction(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    assessment = get_object_or_404(Assessment, pk=pk)
+    held_on = _date(request.POST.get("held_on", ""))
+    if held_on is None:
+        messages.error(request, _("Give the date of the interview or visit."))
+    else:
+        try:
+            services.record_interaction(
+                assessment,
+                kind=request.POST.get("kind", ""),
+                held_on=held_on,
+                place=request.POST.get("place", ""),
+                people_met=request.POST.get("people_met", ""),
+                notes=request.POST.get("notes", ""),
+                codes=request.POST.getlist("codes"),
+                by=_me(request),
+            )
+            messages.success(request, _("The interview or visit is recorded."))
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+    return redirect("reviews:decide", assessment.pk)
