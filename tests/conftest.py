@@ -29,6 +29,14 @@ def clear_published_certifications() -> None:
     with connection.cursor() as cursor:
         for sql in migration.SQLITE_REVERSE:
             cursor.execute(sql)
+        cursor.execute("DELETE FROM reviews_decision")  # decisions point at certifications
         cursor.execute("DELETE FROM reviews_certification")
         for sql in migration.SQLITE:
             cursor.execute(sql)
+
+
+@pytest.fixture
+def published_cleanup(transactional_db: None):  # type: ignore[no-untyped-def]
+    """For tests that publish certifications and flush the database afterwards."""
+    yield
+    clear_published_certifications()

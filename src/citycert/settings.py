@@ -242,6 +242,10 @@ STORAGES = {
 # validated criteria) are named in their cohort's announcement, if they opted in.
 HONOR_ROLL_MAX_GAP = env.int("HONOR_ROLL_MAX_GAP", default=3)
 
+# How many years a certification is valid for. The program has not published it, so by default
+# certifications carry no end date; set CERTIFICATION_VALID_YEARS once it is known.
+CERTIFICATION_VALID_YEARS: int | None = env.int("CERTIFICATION_VALID_YEARS", default=0) or None
+
 # Evidence files: the largest upload accepted, in bytes (20 MB unless EVIDENCE_MAX_MB says).
 EVIDENCE_MAX_BYTES = int(env.float("EVIDENCE_MAX_MB", default=20) * 1024 * 1024)
 

@@ -156,6 +156,12 @@ TABLE: dict[str, Route] = {
         admin_only(302),
         lambda w: {"kind": "visit", "held_on": "2024-01-01", "people_met": "The data team"},
     ),
+    "reviews:correct": Route(
+        lambda w: {"pk": w.ids["certification"]},
+        admin_only(200),
+        admin_only(302),
+        lambda w: {"level": "gold", "reason": "Misread announcement."},
+    ),
     "reviews:cohorts": Route(
         none, admin_only(200), admin_only(302), lambda w: {"cohort": w.ids["cohort"]}
     ),
@@ -325,7 +331,7 @@ def world(db: None) -> World:
         dm1, io.BytesIO(f.TINY_PDF), "plan.pdf", users["lead_a"]
     )
     announced = Cohort.objects.create(label="2024-02", published_at=timezone.now())
-    Certification.objects.create(
+    announced_certification = Certification.objects.create(
         city=b,
         cohort=announced,
         standard=StandardVersion.objects.get(code="2022"),
@@ -352,6 +358,7 @@ def world(db: None) -> World:
             "evidence": evidence.pk,
             "assessment": assessment.pk,
             "cohort": announced.pk,
+            "certification": announced_certification.pk,
             "clarification": Clarification.objects.create(
                 assessment=assessment, message="Which body?", due_on=timezone.localdate()
             ).pk,

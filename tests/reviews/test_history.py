@@ -195,3 +195,42 @@ def test_an_unpublished_cohort_is_not_public(client: Client) -> None:
     assert client.get("/cohorts/2026-11/").status_code == 404
     assert client.get("/cohorts/2026-11.json").status_code == 404
     assert "2026-11" not in client.get("/cohorts/").text
+
+
+def test_an_admin_corrects_a_published_certification_with_a_reason(client: Client) -> None:
+    call_command("import_history")
+    original = Certification.objects.get(city__name="Norfolk", cohort__label="2021-07")
+    admin = f.person(admin=True, mfa=True)
+    client.force_login(admin, backend="allauth.account.auth_backends.AuthenticationBackend")
+    refused = client.post(
+        f"/program/certifications/{original.pk}/correct/",
+        {"level": "gold", "reason": ""},
+        follow=True,
+    )
+    assert "Say why the certification is corrected." in refused.text
+    client.post(
+        f"/program/certifications/{original.pk}/correct/",
+        {"level": "gold", "reason": "Misread announcement."},
+    )
+    original.refresh_from_db()
+    assert original.level == "silver"  # kept as it was
+    correction = original.superseded_by
+    assert (correction.level, correction.correction_reason) == ("gold", "Misread announcement.")
+    data = Client().get("/cohorts/2021-07.json").json()
+    norfolk = [
+        item
+        for key in ("new", "level_up", "recertified")
+        for item in data[key]
+        if item["city"] == "Norfolk"
+    ]
+    assert [item["level"] for item in norfolk] == ["gold"]
+    assert "corrected" in Client().get("/cohorts/2021-07/").text
+
+
+def test_validity_runs_a_number_of_years_even_from_29_february() -> None:
+    import datetime as dt
+
+    from citycert.reviews.history import years_after
+
+    assert years_after(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 28)
+    assert years_after(dt.date(2025, 6, 1), 3) == dt.date(2028, 6, 1)

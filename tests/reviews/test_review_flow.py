@@ -135,7 +135,9 @@ def test_the_team_reviews_decides_and_announces(submitted) -> None:  # type: ign
             "slug": c.slug,
         }
     ]
-    assert Certification.objects.get().published_at is not None
+    published = Certification.objects.get()
+    assert published.published_at is not None and published.awarded_on is not None
+    assert published.valid_until is None  # the program has not published a validity period
 
 
 def test_a_declared_conflict_ends_access_and_is_recorded(submitted) -> None:  # type: ignore[no-untyped-def]

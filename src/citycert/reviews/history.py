@@ -10,11 +10,13 @@ file twice changes nothing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -267,6 +269,14 @@ def import_history(text: str) -> ImportResult:
     return result
 
 
+def years_after(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def publish_cohort(cohort: Cohort) -> Cohort:
     """Publish a cohort: derive each certification's event from the city's earlier history."""
     with transaction.atomic():
@@ -303,9 +313,15 @@ def publish_cohort(cohort: Cohort) -> Cohort:
         if errors:
             raise HistoryError(errors)
         now = timezone.now()
+        today = timezone.localdate()
+        years = settings.CERTIFICATION_VALID_YEARS
         for cert in pending:
             cert.published_at = now
-        Certification.objects.bulk_update(pending, ["event", "published_at"])
+            cert.awarded_on = today
+            cert.valid_until = years_after(today, years) if years else None
+        Certification.objects.bulk_update(
+            pending, ["event", "published_at", "awarded_on", "valid_until"]
+        )
         cohort.published_at = now
         cohort.save(update_fields=["published_at"])
         return cohort

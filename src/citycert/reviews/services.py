@@ -17,6 +17,7 @@ from citycert.accounts import emails
 from citycert.accounts.models import ProgramRole, User
 from citycert.assessments.models import Answer, Assessment
 from citycert.scoring import CriterionAnswer, ScoreResult, plan_to_level, score
+from citycert.standards.models import Level
 from citycert.standards.queries import scoring_spec
 
 from .history import LABEL
@@ -338,3 +339,29 @@ def record_interaction(
     )
     interaction.criteria.set(assessment.standard.criteria.filter(code__in=codes))
     return interaction
+
+
+@transaction.atomic
+def correct(certification: Certification, *, level: str, reason: str, by: User) -> Certification:
+    """Correct a published certification: a new published record supersedes it, with the
+    reason; the original stays as it was."""
+    if certification.published_at is None:
+        raise ReviewError(_("Only a published certification is corrected this way."))
+    if hasattr(certification, "superseded_by"):
+        raise ReviewError(_("This certification was already corrected; correct the newer record."))
+    if level not in Level.values:
+        raise ReviewError(_("Choose the correct level."))
+    if not reason.strip():
+        raise ReviewError(_("Say why the certification is corrected."))
+    return Certification.objects.create(
+        city=certification.city,
+        cohort=certification.cohort,
+        standard=certification.standard,
+        level=level,
+        event=certification.event,
+        event_given=certification.event_given,
+        source=certification.source,
+        supersedes=certification,
+        correction_reason=reason.strip(),
+        published_at=timezone.now(),
+    )

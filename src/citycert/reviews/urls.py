@@ -14,6 +14,7 @@ urlpatterns = [
     path("program/reviews/<int:pk>/clarify/", views.clarify, name="clarify"),
     path("program/reviews/<int:pk>/visits/", views.record_interaction, name="record_interaction"),
     path("program/cohorts/", views.cohorts, name="cohorts"),
+    path("program/certifications/<int:pk>/correct/", views.correct, name="correct"),
     path("my/reviews/<slug:slug>/declare/", views.declare, name="declare"),
     path("my/reviews/<slug:slug>/", views.review, name="review"),
 ]

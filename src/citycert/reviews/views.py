@@ -105,6 +105,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.GET.get("country"):
         items = items.filter(city__country=request.GET["country"].upper()[:2])
     now = timezone.now()
+    if request.GET.get("older_than", "").isdigit():
+        items = items.filter(
+            submitted_at__lte=now - dt.timedelta(days=int(request.GET["older_than"]))
+        )
     rows = [
         {
             "assessment": a,
@@ -367,3 +371,30 @@ def record_interaction(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ReviewError as exc:
             messages.error(request, str(exc))
     return redirect("reviews:decide", assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a published certification with a superseding record."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    certification = get_object_or_404(Certification.objects.select_related("city", "cohort"), pk=pk)
+    if request.method == "POST":
+        try:
+            services.correct(
+                certification,
+                level=request.POST.get("level", ""),
+                reason=request.POST.get("reason", ""),
+                by=_me(request),
+            )
+            messages.success(
+                request,
+                _("The certification of %(city)s is corrected.")
+                % {"city": certification.city.name},
+            )
+            return redirect("public:cohort", certification.cohort.label)
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request, "reviews/correct.html", {"certification": certification, "levels": Level.choices}
+    )
