@@ -9,6 +9,7 @@ def test_it_points_to_the_current_standard(client: Client) -> None:
     html = client.get("/").text
     assert 'href="/standard/2022/"' in html
     assert "43 criteria" in html
+    assert 'href="/cohorts/"' in html  # the announcements are one click away
 
 
 @pytest.mark.django_db
