@@ -70,3 +70,41 @@ def assign(c: City, reviewer: User, *, declared: bool = True) -> Assignment:
 
 def grant(c: City, coach: User) -> CoachGrant:
     return CoachGrant.objects.create(city=c, coach=coach)
+
+
+def submitted_assessment(name: str = "Valdivia", country: str = "CL", claimed: int = 30):  # type: ignore[no-untyped-def]
+    """A city whose lead submitted an assessment: the first `claimed` criteria claimed in full
+    (with as many links as documents required), the rest not met, the broadband outcome."""
+    from citycert.assessments import services
+    from citycert.assessments.models import Assessment
+
+    c = city(name, country)
+    owner = lead(c).user
+    assessment = services.start(c, owner)
+    answers = assessment.answers.select_related("criterion").order_by("criterion__position")
+    for i, answer in enumerate(answers):
+        keys = list(answer.criterion.checklist_items.values_list("key", flat=True))
+        docs = answer.criterion.required_documents.count()
+        if i < claimed:
+            services.save_answer(
+                answer,
+                version=1,
+                status="claimed",
+                items=keys,
+                narrative="Yes.",
+                links=[f"https://{c.slug}.example.org/{i}/{n}" for n in range(docs)],
+                by=owner,
+            )
+        else:
+            services.save_answer(
+                answer, version=1, status="not_met", items=[], narrative="", links=[], by=owner
+            )
+    services.save_outcome(
+        assessment,
+        version=1,
+        narrative="Census figures.",
+        links=[],
+        option=assessment.standard.outcome_options.get(code="broadband"),
+    )
+    services.submit(assessment, owner)
+    return c, owner, Assessment.objects.get(pk=assessment.pk)

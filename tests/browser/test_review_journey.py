@@ -9,47 +9,15 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
-from citycert.assessments import services as assessment_services
-from citycert.assessments.models import Assessment
 from citycert.standards.services import load_files
 from tests import factories as f
 from tests.browser.conftest import axe_violations
 from tests.browser.test_people_pages import sign_in
 
 
-def submitted_assessment():  # type: ignore[no-untyped-def]
-    c = f.city("Valdivia", "CL")
-    lead = f.lead(c).user
-    assessment = assessment_services.start(c, lead)
-    for i, answer in enumerate(
-        assessment.answers.select_related("criterion").order_by("criterion__position")
-    ):
-        keys = list(answer.criterion.checklist_items.values_list("key", flat=True))
-        docs = answer.criterion.required_documents.count()
-        claimed = i < 30
-        assessment_services.save_answer(
-            answer,
-            version=1,
-            status="claimed" if claimed else "not_met",
-            items=keys if claimed else [],
-            narrative="Yes." if claimed else "",
-            links=[f"https://valdivia.example.org/{i}/{n}" for n in range(docs)] if claimed else [],
-            by=lead,
-        )
-    assessment_services.save_outcome(
-        assessment,
-        version=1,
-        option=assessment.standard.outcome_options.get(code="broadband"),
-        narrative="Census figures.",
-        links=[],
-    )
-    assessment_services.submit(assessment, lead)
-    return c, lead, Assessment.objects.get(pk=assessment.pk)
-
-
 def test_review_to_published_cohort(browser, live_server, published_cleanup) -> None:  # type: ignore[no-untyped-def]
     load_files()
-    c, lead, assessment = submitted_assessment()
+    c, lead, assessment = f.submitted_assessment()
     admin = f.person(admin=True, mfa=True, name="Ana Admin")
     rita = f.person(reviewer=True, mfa=True, name="Rita Reviewer")
     raul = f.person(reviewer=True, mfa=True, name="Raúl Reviewer")

@@ -7,7 +7,6 @@ import pytest
 from django.test import Client
 
 from citycert.assessments import services as assessment_services
-from citycert.assessments.models import Assessment
 from citycert.reviews import services
 from citycert.reviews.models import Assignment, Certification, Decision
 from tests import factories as f
@@ -25,37 +24,7 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def submitted(db: None):  # type: ignore[no-untyped-def]
     """A Chilean city's submitted assessment: 30 criteria claimed in full, broadband outcome."""
-    c = f.city("Valdivia", "CL")
-    lead = f.lead(c).user
-    assessment = assessment_services.start(c, lead)
-    for i, answer in enumerate(
-        assessment.answers.select_related("criterion").order_by("criterion__position")
-    ):
-        keys = list(answer.criterion.checklist_items.values_list("key", flat=True))
-        docs = answer.criterion.required_documents.count()
-        if i < 30:
-            assessment_services.save_answer(
-                answer,
-                version=1,
-                status="claimed",
-                items=keys,
-                narrative="Yes.",
-                links=[f"https://valdivia.example.org/{i}/{n}" for n in range(docs)],
-                by=lead,
-            )
-        else:
-            assessment_services.save_answer(
-                answer, version=1, status="not_met", items=[], narrative="", links=[], by=lead
-            )
-    assessment_services.save_outcome(
-        assessment,
-        version=1,
-        option=assessment.standard.outcome_options.get(code="broadband"),
-        narrative="Census figures.",
-        links=[],
-    )
-    assessment_services.submit(assessment, lead)
-    return c, lead, Assessment.objects.get(pk=assessment.pk)
+    return f.submitted_assessment()
 
 
 def test_the_team_reviews_decides_and_announces(submitted) -> None:  # type: ignore[no-untyped-def]
