@@ -72,33 +72,47 @@ def grant(c: City, coach: User) -> CoachGrant:
     return CoachGrant.objects.create(city=c, coach=coach)
 
 
+def answer_all(assessment, by, claimed: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Claim the first `claimed` criteria in full (with as many links as documents required),
+    mark the rest not met."""
+    from citycert.assessments import services
+
+    answers = assessment.answers.select_related("criterion").order_by("criterion__position")
+    for i, answer in enumerate(answers):
+        if i < claimed:
+            keys = list(answer.criterion.checklist_items.values_list("key", flat=True))
+            docs = answer.criterion.required_documents.count()
+            services.save_answer(
+                answer,
+                version=answer.version,
+                status="claimed",
+                items=keys,
+                narrative="We do this.",
+                by=by,
+                links=[f"https://city.example.org/{i}/{n}" for n in range(docs)],
+            )
+        else:
+            services.save_answer(
+                answer,
+                version=answer.version,
+                status="not_met",
+                items=[],
+                narrative="",
+                links=[],
+                by=by,
+            )
+
+
 def submitted_assessment(name: str = "Valdivia", country: str = "CL", claimed: int = 30):  # type: ignore[no-untyped-def]
-    """A city whose lead submitted an assessment: the first `claimed` criteria claimed in full
-    (with as many links as documents required), the rest not met, the broadband outcome."""
+    """A city whose lead submitted an assessment: the first `claimed` criteria claimed in full,
+    the rest not met, the broadband outcome."""
     from citycert.assessments import services
     from citycert.assessments.models import Assessment
 
     c = city(name, country)
     owner = lead(c).user
     assessment = services.start(c, owner)
-    answers = assessment.answers.select_related("criterion").order_by("criterion__position")
-    for i, answer in enumerate(answers):
-        keys = list(answer.criterion.checklist_items.values_list("key", flat=True))
-        docs = answer.criterion.required_documents.count()
-        if i < claimed:
-            services.save_answer(
-                answer,
-                version=1,
-                status="claimed",
-                items=keys,
-                narrative="Yes.",
-                links=[f"https://{c.slug}.example.org/{i}/{n}" for n in range(docs)],
-                by=owner,
-            )
-        else:
-            services.save_answer(
-                answer, version=1, status="not_met", items=[], narrative="", links=[], by=owner
-            )
+    answer_all(assessment, owner, claimed)
     services.save_outcome(
         assessment,
         version=1,

@@ -36,35 +36,6 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
     return client
 
 
-def answer_all(assessment: Assessment, by, claimed: int = 0) -> None:  # type: ignore[no-untyped-def]
-    """Claim the first `claimed` criteria in full (with enough links), mark the rest not met."""
-    for i, answer in enumerate(
-        assessment.answers.select_related("criterion").order_by("criterion__position")
-    ):
-        keys = list(answer.criterion.checklist_items.values_list("key", flat=True))
-        docs = answer.criterion.required_documents.count()
-        if i < claimed:
-            services.save_answer(
-                answer,
-                version=answer.version,
-                status="claimed",
-                items=keys,
-                narrative="We do this.",
-                links=[f"https://city.example.org/{i}/{n}" for n in range(docs)],
-                by=by,
-            )
-        else:
-            services.save_answer(
-                answer,
-                version=answer.version,
-                status="not_met",
-                items=[],
-                narrative="",
-                links=[],
-                by=by,
-            )
-
-
 def test_the_lead_starts_an_assessment_with_every_criterion(team) -> None:  # type: ignore[no-untyped-def]
     c, lead, _ = team
     response = signed_in(lead).post(f"/my/cities/{c.slug}/assessment/start/")
@@ -157,7 +128,7 @@ def test_a_contributor_edits_only_the_criteria_assigned_to_them(team) -> None:  
 def test_the_live_preview_scores_what_is_claimed(team) -> None:  # type: ignore[no-untyped-def]
     c, lead, _ = team
     assessment = services.start(c, lead)
-    answer_all(assessment, lead, claimed=30)
+    f.answer_all(assessment, lead, claimed=30)
     page = signed_in(lead).get(f"/my/cities/{c.slug}/assessment/").text
     assert "30 of 43 criteria met (69.8%)" in page
     assert "outcome gate is not addressed" in page
@@ -175,7 +146,7 @@ def test_submission_lists_what_is_missing_then_locks_the_assessment(team) -> Non
     assessment.refresh_from_db()
     assert assessment.state == "draft"
 
-    answer_all(assessment, lead, claimed=25)
+    f.answer_all(assessment, lead, claimed=25)
     dm1 = assessment.answers.get(criterion__code="DM1")
     services.save_answer(
         dm1,
@@ -255,7 +226,7 @@ def test_a_refused_file_says_why_and_leaves_nothing_behind(team) -> None:  # typ
 def test_re_certification_carries_answers_and_evidence_forward_to_confirm(team) -> None:  # type: ignore[no-untyped-def]
     c, lead, _ = team
     first = services.start(c, lead)
-    answer_all(first, lead, claimed=23)
+    f.answer_all(first, lead, claimed=23)
     dm1 = first.answers.get(criterion__code="DM1")
     services.add_evidence(dm1, io.BytesIO(f.TINY_PDF), "strategy.pdf", lead)
     Assessment.objects.filter(pk=first.pk).update(
@@ -344,7 +315,7 @@ def test_the_assessment_pages_use_a_bounded_number_of_queries(
 ) -> None:  # type: ignore[no-untyped-def]
     c, lead, contributor = team
     assessment = services.start(c, lead)
-    answer_all(assessment, lead, claimed=20)
+    f.answer_all(assessment, lead, claimed=20)
     for answer in assessment.answers.all()[:10]:
         services.assign(answer, contributor)
     client = signed_in(lead)

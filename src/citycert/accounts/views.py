@@ -3,8 +3,6 @@ trail. Views parse, ask the policy, call a service or query, and render."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,22 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citycert.cities.models import City
+from citycert.web import authorized_city, current_user
 
 from . import policy, queries, services
 from .forms import AuditFilterForm, CoachForm, HandOverForm, InviteForm, ProgramRoleForm, RoleForm
 from .models import CoachGrant, Invitation, Membership, ProgramRole, User
 from .policy import Action
-
-
-def _me(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _city(request: HttpRequest, slug: str, action: Action) -> City:
-    """The city at `slug`, if the policy lets this person do `action` there (else 404 / 403)."""
-    city = get_object_or_404(City, slug=slug)
-    policy.authorize(request.user, action, city)
-    return city
 
 
 def _refused(request: HttpRequest, error: services.TeamError) -> None:
@@ -40,7 +28,7 @@ def _refused(request: HttpRequest, error: services.TeamError) -> None:
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     policy.authorize(request.user, Action.VIEW_DASHBOARD)
-    context = queries.dashboard(_me(request))
+    context = queries.dashboard(current_user(request))
     context["roles"] = policy.program_roles(request.user)
     return render(request, "accounts/dashboard.html", context)
 
@@ -48,11 +36,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.VIEW_CITY)
+    city = authorized_city(request, slug, Action.VIEW_CITY)
     can_manage = policy.can(request.user, Action.MANAGE_TEAM, city)
     members = queries.team(city)
     mine = next((m for m in members if m.user_id == request.user.pk), None)
-    others = city.memberships.exclude(user=_me(request)).select_related("user")
+    others = city.memberships.exclude(user=current_user(request)).select_related("user")
     return render(
         request,
         "accounts/team.html",
@@ -78,7 +66,7 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_TEAM)
+    city = authorized_city(request, slug, Action.MANAGE_TEAM)
     form = InviteForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -87,7 +75,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         try:
             issued = services.invite(
-                city, form.cleaned_data["email"], form.cleaned_data["role"], _me(request)
+                city, form.cleaned_data["email"], form.cleaned_data["role"], current_user(request)
             )
             messages.success(
                 request,
@@ -101,7 +89,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_invitation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_TEAM)
+    city = authorized_city(request, slug, Action.MANAGE_TEAM)
     invitation = get_object_or_404(Invitation, pk=pk, city=city)
     services.revoke_invitation(invitation)
     messages.success(
@@ -113,14 +101,14 @@ def revoke_invitation(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_TEAM)
+    city = authorized_city(request, slug, Action.MANAGE_TEAM)
     membership = get_object_or_404(Membership, pk=pk, city=city)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role from the list."))
     else:
         try:
-            services.change_role(membership, form.cleaned_data["role"], _me(request))
+            services.change_role(membership, form.cleaned_data["role"], current_user(request))
             messages.success(
                 request,
                 _("%(name)s is now %(role)s.")
@@ -134,10 +122,10 @@ def change_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_TEAM)
+    city = authorized_city(request, slug, Action.MANAGE_TEAM)
     membership = get_object_or_404(Membership, pk=pk, city=city)
     try:
-        services.remove_member(membership, _me(request))
+        services.remove_member(membership, current_user(request))
         messages.success(
             request, _("%(name)s is no longer on the team.") % {"name": membership.user}
         )
@@ -149,13 +137,13 @@ def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hand_over(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_TEAM)
-    form = HandOverForm(request.POST, members=city.memberships.exclude(user=_me(request)))
+    city = authorized_city(request, slug, Action.MANAGE_TEAM)
+    form = HandOverForm(request.POST, members=city.memberships.exclude(user=current_user(request)))
     if not form.is_valid():
         messages.error(request, _("Choose the person who will lead the team."))
         return redirect("accounts:team", city.slug)
     try:
-        services.hand_over_lead(city, _me(request), form.cleaned_data["successor"])
+        services.hand_over_lead(city, current_user(request), form.cleaned_data["successor"])
         messages.success(
             request,
             _("%(name)s now leads the team; you stay on as a contributor.")
@@ -169,13 +157,13 @@ def hand_over(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def grant_coach(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_COACHES)
+    city = authorized_city(request, slug, Action.MANAGE_COACHES)
     form = CoachForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter your coach's email address."))
     else:
         try:
-            grant = services.grant_coach(city, form.cleaned_data["email"], _me(request))
+            grant = services.grant_coach(city, form.cleaned_data["email"], current_user(request))
             messages.success(
                 request, _("%(coach)s can now read your city's work.") % {"coach": grant.coach}
             )
@@ -187,9 +175,9 @@ def grant_coach(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def revoke_coach(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_COACHES)
+    city = authorized_city(request, slug, Action.MANAGE_COACHES)
     grant = get_object_or_404(CoachGrant, pk=pk, city=city)
-    services.revoke_coach(grant, _me(request))
+    services.revoke_coach(grant, current_user(request))
     messages.success(request, _("%(coach)s no longer has access.") % {"coach": grant.coach})
     return redirect("accounts:team", city.slug)
 
@@ -202,7 +190,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect("account_login")
         try:
-            membership = services.accept_invitation(token, _me(request))
+            membership = services.accept_invitation(token, current_user(request))
         except services.TeamError as error:
             _refused(request, error)
             return redirect("accounts:dashboard")
@@ -231,7 +219,7 @@ def people(request: HttpRequest) -> HttpResponse:
             role = services.grant_program_role(
                 form.cleaned_data["email"],
                 form.cleaned_data["role"],
-                _me(request),
+                current_user(request),
                 form.cleaned_data["organisation"],
             )
             messages.success(
@@ -252,7 +240,7 @@ def revoke_role(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_PEOPLE)
     role = get_object_or_404(ProgramRole, pk=pk)
     try:
-        services.revoke_program_role(role, _me(request))
+        services.revoke_program_role(role, current_user(request))
         messages.success(
             request,
             _("%(name)s is no longer %(role)s.")
@@ -287,7 +275,7 @@ def audit(request: HttpRequest) -> HttpResponse:
 @require_POST
 def honor_roll(request: HttpRequest, slug: str) -> HttpResponse:
     """The lead agrees, or stops agreeing, to the city being named on an honor roll."""
-    city = _city(request, slug, Action.MANAGE_TEAM)
+    city = authorized_city(request, slug, Action.MANAGE_TEAM)
     city.honor_roll_opt_in = request.POST.get("opt_in") == "yes"
     city.save(update_fields=["honor_roll_opt_in"])
     messages.success(

@@ -5,7 +5,7 @@ shows the saved state. Views parse, ask the policy, call services, render."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,27 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citycert.accounts import policy
-from citycert.accounts.models import Membership, User
+from citycert.accounts.models import Membership
 from citycert.accounts.policy import Action
 from citycert.cities.models import City
 from citycert.scoring import score
 from citycert.standards.definitions import packaged
 from citycert.standards.queries import scoring_spec
 from citycert.texts import localize
+from citycert.web import authorized_city, current_user
 
 from . import evidence_files, services, snapshot, spreadsheet
 from .forms import AnswerForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
 from .models import Answer, Assessment, Evidence, NetworkMembership, Snapshot
-
-
-def _me(request: HttpRequest) -> User:
-    return cast(User, request.user)
-
-
-def _city(request: HttpRequest, slug: str, action: Action) -> City:
-    city = get_object_or_404(City, slug=slug)
-    policy.authorize(request.user, action, city)
-    return city
 
 
 def _assessment(city: City) -> Assessment:
@@ -89,9 +80,11 @@ def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
             if chosen is None:
                 messages.error(request, _("Choose one of your cities."))
             else:
-                taken.person, taken.city = _me(request), chosen
+                taken.person, taken.city = current_user(request), chosen
                 taken.save(update_fields=["person", "city"])
-                membership, _created = NetworkMembership.objects.get_or_create(user=_me(request))
+                membership, _created = NetworkMembership.objects.get_or_create(
+                    user=current_user(request)
+                )
                 if request.session.pop("join_network", False) and not membership.consent_to_contact:
                     membership.consent_to_contact = True
                     membership.consent_changed_at = timezone.now()
@@ -120,7 +113,7 @@ def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
 @require_POST
 def network_consent(request: HttpRequest) -> HttpResponse:
     """Give or withdraw consent to be contacted by the program's network."""
-    membership, _created = NetworkMembership.objects.get_or_create(user=_me(request))
+    membership, _created = NetworkMembership.objects.get_or_create(user=current_user(request))
     membership.consent_to_contact = request.POST.get("consent") == "yes"
     membership.consent_changed_at = timezone.now()
     membership.save()
@@ -150,7 +143,7 @@ def _preview(assessment: Assessment) -> dict[str, Any]:
 @login_required
 @require_safe
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     assessment = services.open_assessment(city)
     context: dict[str, Any] = {
         "city": city,
@@ -179,9 +172,11 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def mine(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     assessment = _assessment(city)
-    answers = assessment.answers.filter(assigned_to=_me(request)).select_related("criterion")
+    answers = assessment.answers.filter(assigned_to=current_user(request)).select_related(
+        "criterion"
+    )
     return render(
         request,
         "assessments/mine.html",
@@ -192,10 +187,10 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
     try:
         assessment = services.start(
-            city, _me(request), carry_forward=request.POST.get("carry") != "no"
+            city, current_user(request), carry_forward=request.POST.get("carry") != "no"
         )
         messages.success(
             request,
@@ -221,7 +216,7 @@ def _answer(city: City, code: str) -> Answer:
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     current = _answer(city, code)
     can_edit = services.answer_is_open(current) and policy.can(
         request.user, Action.EDIT_ANSWER, city, current
@@ -240,7 +235,7 @@ def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                     items=form.cleaned_data["items"],
                     narrative=form.cleaned_data["narrative"],
                     links=form.cleaned_data["links"],
-                    by=_me(request),
+                    by=current_user(request),
                 )
                 if request.headers.get("HX-Request"):
                     return render(
@@ -310,7 +305,7 @@ def _initial(current: Answer) -> dict[str, Any]:
 @login_required
 @require_POST
 def assign(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
     current = _answer(city, code)
     person = None
     if request.POST.get("person"):
@@ -341,7 +336,7 @@ def assign(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def upload_evidence(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     current = _answer(city, code)
     policy.authorize(request.user, Action.EDIT_ANSWER, city, current)
     form = EvidenceForm(request.POST, request.FILES)
@@ -350,7 +345,7 @@ def upload_evidence(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     else:
         upload = form.cleaned_data["file"]
         try:
-            stored = services.add_evidence(current, upload, upload.name, _me(request))
+            stored = services.add_evidence(current, upload, upload.name, current_user(request))
             messages.success(request, _("%(name)s is uploaded.") % {"name": stored.name})
         except evidence_files.EvidenceFileError as exc:
             messages.error(request, exc.message)
@@ -362,7 +357,7 @@ def upload_evidence(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def delete_evidence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     evidence = get_object_or_404(
         Evidence.objects.select_related("answer__criterion", "answer__assessment"),
         pk=pk,
@@ -381,7 +376,7 @@ def delete_evidence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def download_evidence(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """Only for people the policy allows; always as a download, never shown inline."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     evidence = get_object_or_404(Evidence, pk=pk, answer__assessment__city=city)
     response = FileResponse(
         evidence.file.open("rb"),
@@ -398,7 +393,7 @@ def download_evidence(request: HttpRequest, slug: str, pk: int) -> FileResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     assessment = _assessment(city)
     options = list(assessment.standard.outcome_options.order_by("position"))
     choices = [(o.code, localize(o.title).text) for o in options]
@@ -445,11 +440,11 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
     assessment = _assessment(city)
     if request.method == "POST":
         try:
-            services.submit(assessment, _me(request))
+            services.submit(assessment, current_user(request))
             messages.success(
                 request, _("The assessment is submitted. The certification team will be in touch.")
             )
@@ -467,9 +462,9 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
     try:
-        services.withdraw(_assessment(city), _me(request))
+        services.withdraw(_assessment(city), current_user(request))
         messages.success(request, _("The assessment is withdrawn and can be edited again."))
     except services.AssessmentError as exc:
         messages.error(request, str(exc))
@@ -503,7 +498,7 @@ def _sheet(
 @login_required
 @require_safe
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     assessment = _assessment(city)
     meta, criteria = _sheet(assessment)
     answers = {
@@ -530,7 +525,7 @@ def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
     assessment = _assessment(city)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: tuple[spreadsheet.RowError, ...] = ()
@@ -543,7 +538,7 @@ def import_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
                     (spreadsheet.RowError(None, None, None, _("The file is larger than 10 MB.")),)
                 )
             imported = spreadsheet.import_workbook(upload.read(), meta, criteria)
-            count = services.import_answers(assessment, imported, _me(request))
+            count = services.import_answers(assessment, imported, current_user(request))
             messages.success(request, _("%(n)s answers were imported.") % {"n": count})
             return redirect("assessments:overview", city.slug)
         except spreadsheet.SpreadsheetError as exc:
@@ -565,10 +560,12 @@ def answer_clarification(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     from citycert.reviews import services as reviews
     from citycert.reviews.models import Clarification
 
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
     clarification = get_object_or_404(Clarification, pk=pk, assessment__city=city)
     try:
-        reviews.answer_clarification(clarification, request.POST.get("reply", ""), _me(request))
+        reviews.answer_clarification(
+            clarification, request.POST.get("reply", ""), current_user(request)
+        )
         messages.success(request, _("Your answer is sent to the certification team."))
     except reviews.ReviewError as exc:
         messages.error(request, str(exc))

@@ -22,6 +22,7 @@ from citycert.accounts.policy import Action
 from citycert.assessments.models import Answer, Assessment
 from citycert.cities.models import City
 from citycert.standards.models import Level
+from citycert.web import current_user
 
 from . import services
 from .forms import AssignReviewerForm
@@ -72,10 +73,6 @@ def unassign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 # The review queue and the work on one assessment ------------------------------------------
-
-
-def _me(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @login_required
@@ -141,7 +138,7 @@ def assign_to_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a reviewer from the list."))
     else:
         try:
-            services.assign_reviewer(assessment, reviewer, _me(request))
+            services.assign_reviewer(assessment, reviewer, current_user(request))
             messages.success(
                 request,
                 _("%(reviewer)s now reviews %(city)s.")
@@ -172,7 +169,7 @@ def declare(request: HttpRequest, slug: str) -> HttpResponse:
     city = get_object_or_404(City, slug=slug)
     policy.authorize(request.user, Action.DECLARE_CONFLICT, city)
     assignment = Assignment.objects.filter(
-        city=city, reviewer=_me(request), conflict__isnull=True
+        city=city, reviewer=current_user(request), conflict__isnull=True
     ).first()
     if assignment is None:
         return redirect("reviews:review", city.slug)
@@ -210,7 +207,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
             if request.POST.get(f"verdict-{code}")
         }
         try:
-            count = services.validate(assessment, _me(request), verdicts)
+            count = services.validate(assessment, current_user(request), verdicts)
             messages.success(request, _("%(n)s verdicts saved.") % {"n": count})
             return redirect("reviews:review", city.slug)
         except services.ReviewError as exc:
@@ -219,7 +216,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     mine = {
         v.answer_id: v
         for v in Validation.objects.filter(
-            answer__assessment=assessment, reviewer=_me(request), settled=False
+            answer__assessment=assessment, reviewer=current_user(request), settled=False
         )
     }
     rows = [(s, mine.get(s.answer.pk)) for s in services.standings(assessment)]
@@ -249,7 +246,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.settle(
                 answer,
                 request.POST.get("verdict", ""),
-                _me(request),
+                current_user(request),
                 request.POST.get("comment", ""),
             )
             messages.success(request, _("%(code)s is settled.") % {"code": answer.criterion.code})
@@ -264,7 +261,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 rationale=request.POST.get("rationale", ""),
                 difference_reason=request.POST.get("difference_reason", ""),
                 cohort_label=request.POST.get("cohort", "").strip(),
-                by=_me(request),
+                by=current_user(request),
             )
             messages.success(
                 request, _("The decision on %(city)s is recorded.") % {"city": assessment.city.name}
@@ -339,7 +336,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
                 request.POST.getlist("codes"),
                 request.POST.get("message", ""),
                 due,
-                _me(request),
+                current_user(request),
             )
             messages.success(request, _("The clarification is sent to the city."))
         except services.ReviewError as exc:
@@ -365,7 +362,7 @@ def record_interaction(request: HttpRequest, pk: int) -> HttpResponse:
                 people_met=request.POST.get("people_met", ""),
                 notes=request.POST.get("notes", ""),
                 codes=request.POST.getlist("codes"),
-                by=_me(request),
+                by=current_user(request),
             )
             messages.success(request, _("The interview or visit is recorded."))
         except services.ReviewError as exc:
@@ -385,7 +382,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
                 certification,
                 level=request.POST.get("level", ""),
                 reason=request.POST.get("reason", ""),
-                by=_me(request),
+                by=current_user(request),
             )
             messages.success(
                 request,
