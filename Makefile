@@ -21,7 +21,7 @@ PORT ?= 8000
 .PHONY: help install demo test lint bench check-deploy clean
 
 help:
-	@echo "make demo    install, migrate, load the Standard, serve http://$(HOST):$(PORT)"
+	@echo "make demo    install, migrate, load the Standard and demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test    install, then run the whole test suite"
 	@echo "make lint    ruff (lint and format) and mypy"
 	@echo "make bench   run the benchmarks in bench/"
@@ -40,8 +40,11 @@ demo: install
 	DEBUG=true $(RUN) citycert migrate --no-input
 	DEBUG=true $(RUN) citycert load_standard
 	DEBUG=true $(RUN) citycert import_history
+	DEBUG=true $(RUN) citycert refresh_public
 	DEBUG=true $(RUN) citycert load_demo
-	@echo "citycert is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "citycert is starting at http://$(HOST):$(PORT)/ with its background worker (Ctrl-C stops both)"
+	DEBUG=true $(RUN) citycert db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	DEBUG=true $(RUN) citycert runserver $(HOST):$(PORT)
 
 test: install
@@ -54,6 +57,9 @@ lint: install
 
 bench: install
 	$(RUN) python bench/scoring.py
+	$(RUN) python bench/map_render.py
+	$(RUN) python bench/public_pages.py
+	$(RUN) python bench/report.py
 
 clean:
 	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -5,6 +5,18 @@ import pytest
 from citycert.standards.services import load_files
 
 
+@pytest.fixture(autouse=True)
+def fresh_state() -> None:
+    """Each test starts with an empty cache (cached public pages belong to one database) and
+    the default language (a request in another language leaves it active in the thread)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import translation
+
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def standard(db: None) -> None:
     """Every shipped standard version, loaded into the test database."""

@@ -69,16 +69,23 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "auditlog",
+    "django_countries",  # country names in every language of the site
     "citycert.accounts",
     "citycert.cities",
     "citycert.reviews",
     "citycert.assessments",
     "citycert.standards",
     "citycert.public",
+    "citycert.api",
+    "ninja",  # its templates and static files: the API's documentation page, served offline
+    "citycert.reports",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves cached public pages, badges and open data before the rest runs (public/cache.py).
+    "citycert.public.cache.PublicCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -238,6 +245,24 @@ STORAGES = {
     },
 }
 
+# The API's rate limits (requests per window: "N/s", "N/min", "N/hour" or "N/day"), counted in
+# the cache: per token for requests with one, per client address for those without.
+API_RATE_TOKEN: str = env.str("API_RATE_TOKEN", default="600/min")
+API_RATE_ANONYMOUS: str = env.str("API_RATE_ANONYMOUS", default="60/min")
+# The largest page an API list gives: a larger `limit` is refused (422), naming the field.
+NINJA_PAGINATION_MAX_LIMIT = env.int("API_MAX_PAGE", default=500)
+# How many proxies in front of citycert add X-Forwarded-For: the client address is the one the
+# outermost trusted proxy saw. 0 (the default) ignores the header.
+API_PROXY_COUNT: int = env.int("API_PROXY_COUNT", default=0)
+
+# Background tasks (report PDFs): Django's tasks API, stored in the database and run by
+# `citycert db_worker`. TASKS_BACKEND may name another backend (e.g. the immediate one).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
+
 # The honor roll: cities not certified but at most this many criteria short of Silver (on
 # validated criteria) are named in their cohort's announcement, if they opted in.
 HONOR_ROLL_MAX_GAP = env.int("HONOR_ROLL_MAX_GAP", default=3)
@@ -245,6 +270,15 @@ HONOR_ROLL_MAX_GAP = env.int("HONOR_ROLL_MAX_GAP", default=3)
 # How many years a certification is valid for. The program has not published it, so by default
 # certifications carry no end date; set CERTIFICATION_VALID_YEARS once it is known.
 CERTIFICATION_VALID_YEARS: int | None = env.int("CERTIFICATION_VALID_YEARS", default=0) or None
+
+# Public pages, badges and open data are cached per "public revision" (raised whenever a
+# certification is published or corrected, or a city edits its public profile). A process trusts
+# its copy of the revision number for PUBLIC_REVISION_TTL seconds (with a per-process cache this
+# is how long other processes may serve the previous version); cached responses live at most
+# PUBLIC_CACHE_SECONDS; badges and open data tell browsers and CDNs to keep them PUBLIC_MAX_AGE.
+PUBLIC_REVISION_TTL = env.int("PUBLIC_REVISION_TTL", default=5)
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=3600)
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=300)
 
 # Evidence files: the largest upload accepted, in bytes (20 MB unless EVIDENCE_MAX_MB says).
 EVIDENCE_MAX_BYTES = int(env.float("EVIDENCE_MAX_MB", default=20) * 1024 * 1024)

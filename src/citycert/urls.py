@@ -1,9 +1,11 @@
 """Top-level URLs. Each app owns its own; this file only mounts them."""
 
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 urlpatterns = [
+    path("api/v1/", include("citycert.api.urls")),
     path("", include("citycert.public.urls")),
     path("standard/", include("citycert.standards.urls")),
     # Before accounts: "my/cities/register/" must not be read as a city called "register".
@@ -11,7 +13,10 @@ urlpatterns = [
     path("", include("citycert.reviews.urls")),
     # Before accounts: "my/cities/<slug>/assessment/" is the assessment, not a team page.
     path("", include("citycert.assessments.urls")),
+    path("", include("citycert.reports.urls")),
     path("", include("citycert.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Without CSRF: the language form is on cached public pages, shared by every visitor, so it
+    # cannot carry a per-visitor token; the worst a forged request can do is change a language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]

@@ -15,16 +15,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from citycert.accounts import services
-from citycert.accounts.models import Membership, ProgramRole, User
+from citycert.accounts.models import ApiToken, Membership, ProgramRole, User
 from citycert.assessments import services as assessment_services
 from citycert.assessments.models import Snapshot
 from citycert.assessments.snapshot import questionnaire
+from citycert.public.services import refresh
+from citycert.reports.models import ReportFile
 from citycert.reviews.models import Certification, Clarification, Cohort
 from citycert.standards.models import StandardVersion
 from citycert.standards.services import load_files
@@ -70,6 +73,8 @@ LEAD_OF_A_PAGE = row(302, 200, 403, 404, 403, 404, 403, 403, 404)
 EDIT_DM1 = row(302, 302, 302, 404, 403, 404, 403, 403, 404)
 POST_ONLY = signed_in(405)
 REVIEWER_OF_A = row(302, 403, 403, 404, 302, 404, 403, 403, 404)
+#: City A's report and its PDFs: whoever sees the city's assessment (POSTs redirect: 302).
+REPORT_OF_A = row(302, 302, 302, 404, 302, 404, 302, 302, 404)
 
 
 @dataclass
@@ -110,6 +115,20 @@ TABLE: dict[str, Route] = {
     "public:cohorts": Route(none, everyone(200)),
     "public:cohort": Route(lambda w: {"label": "2024-02"}, everyone(200)),
     "public:cohort_json": Route(lambda w: {"label": "2024-02"}, everyone(200)),
+    "public:directory": Route(none, everyone(200)),
+    "public:map": Route(none, everyone(200)),
+    "public:profile": Route(lambda w: {"slug": w.b.slug}, everyone(200)),
+    "public:stats": Route(none, everyone(200)),
+    "public:badge_svg": Route(lambda w: {"slug": w.b.slug}, everyone(200)),
+    "public:badge_json": Route(lambda w: {"slug": w.b.slug}, everyone(200)),
+    "public:data": Route(none, everyone(200)),
+    "public:data_file": Route(lambda w: {"dataset": "history", "fmt": "csv"}, everyone(200)),
+    "public:edit_profile": Route(
+        city_a,
+        row(302, 200, 403, 404, 403, 404, 200, 403, 404),
+        MANAGE_CITY_A,
+        lambda w: {"story": "Open data changed our budget.", "story_language": "en"},
+    ),
     "set_language": Route(none, everyone(302), everyone(302), lambda w: {"language": "es"}),
     # City registration and the program's registry.
     "cities:register": Route(
@@ -171,6 +190,16 @@ TABLE: dict[str, Route] = {
     "reviews:review": Route(city_a, row(302, 403, 403, 404, 404, 404, 403, 403, 404)),
     # A city's team.
     "accounts:dashboard": Route(none, signed_in(200)),
+    # Personal API tokens: everyone signed in has their own (the staff here have a second factor).
+    "accounts:tokens": Route(
+        none, signed_in(200), signed_in(200), lambda w: {"name": "script", "scope": "read"}
+    ),
+    # lead_a's token: nobody else's to revoke.
+    "accounts:revoke_token": Route(
+        lambda w: {"pk": w.ids["token"]},
+        POST_ONLY,
+        row(302, 302, 404, 404, 404, 404, 404, 404, 404),
+    ),
     "accounts:team": Route(city_a, SEE_CITY_A),
     "accounts:invite": Route(
         city_a,
@@ -239,6 +268,19 @@ TABLE: dict[str, Route] = {
     ),
     "assessments:download_evidence": Route(city_a_and("evidence"), SEE_CITY_A),
     "assessments:delete_evidence": Route(city_a_and("evidence"), POST_ONLY, EDIT_DM1),
+    # City A's reports and their PDFs.
+    "reports:index": Route(city_a, SEE_CITY_A),
+    "reports:assessment": Route(
+        lambda w: {"slug": w.a.slug, "pk": w.ids["assessment"]}, SEE_CITY_A, REPORT_OF_A
+    ),
+    "reports:snapshot": Route(
+        lambda w: {"slug": w.a.slug, "pk": w.snapshot}, SEE_CITY_A, REPORT_OF_A
+    ),
+    # Without htmx the progress is the report page (a redirect to it).
+    "reports:pdf_status": Route(city_a_and("report_file"), REPORT_OF_A),
+    # Retrying a ready PDF is refused with a message on the report page (302 to it).
+    "reports:pdf_retry": Route(city_a_and("report_file"), POST_ONLY, REPORT_OF_A),
+    "reports:pdf_download": Route(city_a_and("report_file"), SEE_CITY_A),
     # The program.
     "accounts:people": Route(
         none,
@@ -283,9 +325,13 @@ TABLE: dict[str, Route] = {
 
 
 def url_names() -> set[str]:
+    """Every page's URL name. The API has its own table, in tests/api/test_authorization.py."""
+
     def walk(patterns: list[Any], namespace: str | None) -> set[str]:
         names: set[str] = set()
         for pattern in patterns:
+            if isinstance(pattern, URLResolver) and pattern.namespace == "api":
+                continue
             if isinstance(pattern, URLResolver):
                 inner = pattern.namespace or None
                 ns = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
@@ -339,12 +385,17 @@ def world(db: None) -> World:
         event="new",
         published_at=announced.published_at,
     )
+    refresh([b.pk])
     kept = Snapshot.objects.create(
         questionnaire="snapshot-2022",
         answers={q.key: 1 for q in questionnaire().questions},
         person=users["lead_a"],
         city=a,
     )
+    report_file = ReportFile(
+        city=a, assessment=assessment, language="en", status=ReportFile.Status.READY, size=1
+    )
+    report_file.file.save("report.pdf", ContentFile(f.TINY_PDF))
     return World(
         users=users,
         a=a,
@@ -363,6 +414,8 @@ def world(db: None) -> World:
                 assessment=assessment, message="Which body?", due_on=timezone.localdate()
             ).pk,
             "contributor_membership": contributor.pk,
+            "token": services.create_token(users["lead_a"], "script", ApiToken.Scope.READ).token.pk,
+            "report_file": report_file.pk,
             "coach_role": ProgramRole.objects.get(
                 user=users["coach_without_grant"], role="coach"
             ).pk,

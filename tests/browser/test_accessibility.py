@@ -4,6 +4,7 @@ and the no-JavaScript language switch work."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 
@@ -44,9 +45,9 @@ def test_the_language_switch_keeps_the_reader_on_the_same_page(page) -> None:  #
     page.goto("/standard/2022/")
     page.select_option("#language-select", "pt")
     page.click("form.language-form button")
+    expect(page.locator("html")).to_have_attribute("lang", "pt")
     assert page.url.endswith("/standard/2022/")
-    assert page.locator("html").get_attribute("lang") == "pt"
-    assert page.locator("h2#levels-heading").inner_text() == "Como o nível é decidido"
+    expect(page.locator("h2#levels-heading")).to_have_text("Como o nível é decidido")
 
 
 def test_pages_work_without_javascript(browser, live_server, transactional_db) -> None:  # type: ignore[no-untyped-def]
@@ -58,9 +59,10 @@ def test_pages_work_without_javascript(browser, live_server, transactional_db) -
     page.goto("/standard/")
     page.select_option("#language-select", "fr")
     page.click("form.language-form button")
-    assert page.locator("h1").inner_text() == "Le Référentiel"
+    expect(page.locator("h1")).to_have_text("Le Référentiel")
     page.click("a:has-text('2022')")
-    assert page.locator("article.criterion").count() == 43
+    # A click starts the navigation but does not wait for the page to load: wait for it.
+    expect(page.locator("article.criterion")).to_have_count(43)
     context.close()
 
 

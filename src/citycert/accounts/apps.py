@@ -15,3 +15,5 @@ class AccountsConfig(AppConfig):
         for model in (models.Membership, models.ProgramRole, models.CoachGrant, models.Invitation):
             auditlog.register(model)
         auditlog.register(models.User, include_fields=["email", "name", "is_active"])
+        # API tokens: who created or revoked which; never the hash, nor every use.
+        auditlog.register(models.ApiToken, include_fields=["name", "scope", "revoked_at"])

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, ProgramRole
+from .models import ApiToken, Membership, ProgramRole
 
 
 class InviteForm(forms.Form):
@@ -53,3 +53,17 @@ class ProgramRoleForm(forms.Form):
 class AuditFilterForm(forms.Form):
     city = forms.CharField(label=_("City (short name)"), required=False, max_length=120)
     person = forms.CharField(label=_("Person (email address)"), required=False, max_length=254)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use the token, for example “monthly report script”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("What the token may do"),
+        choices=ApiToken.Scope.choices,
+        initial=ApiToken.Scope.READ,
+        widget=forms.RadioSelect,
+    )

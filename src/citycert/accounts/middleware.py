@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from . import policy
 
-#: Paths staff may still use before setting up a second factor.
-ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/")
+#: Paths staff may still use before setting up a second factor. The API ignores the session
+#: (it takes tokens only, and refuses staff tokens without a second factor itself).
+ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/static/", "/api/")
 
 
 class RequireStaffMFAMiddleware:

@@ -199,3 +199,55 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def by_token(self, token: str) -> ApiToken | None:
+        """The live token with this value, with its owner, or None."""
+        return (
+            self.active()
+            .select_related("user")
+            .filter(token_hash=_token_hash(token), user__is_active=True)
+            .first()
+        )
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API. The token itself is shown once, when it is created;
+    only its hash is stored. A read token may only read; a write token may also change what
+    its owner may change. Revoking keeps the record."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
+
+    PREFIX = "cct_"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    def issue_token(self) -> str:
+        """A fresh random token; returned once, stored only as a hash."""
+        token = self.PREFIX + secrets.token_urlsafe(32)
+        self.token_hash = _token_hash(token)
+        return token
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

@@ -23,6 +23,7 @@ class Action(StrEnum):
     # Anyone signed in.
     VIEW_DASHBOARD = "view_dashboard"
     REGISTER_CITY = "register_city"
+    MANAGE_OWN_TOKENS = "manage_own_tokens"  # personal API tokens
     # On a city.
     VIEW_CITY = "view_city"
     MANAGE_TEAM = "manage_team"
@@ -32,6 +33,8 @@ class Action(StrEnum):
     EDIT_ANSWER = "edit_answer"  # the lead, or the contributor the criterion is assigned to
     DECLARE_CONFLICT = "declare_conflict"
     VALIDATE = "validate"
+    EDIT_PUBLIC_PROFILE = "edit_public_profile"  # the story and what is published
+    VIEW_REPORT = "view_report"  # the customised report and its PDF
     # On the program.
     MANAGE_REGISTRY = "manage_registry"
     MANAGE_PEOPLE = "manage_people"
@@ -58,12 +61,15 @@ CITY_RULES: dict[Action, frozenset[str]] = {
     Action.EDIT_ANSWER: frozenset({LEAD, CONTRIBUTOR}),
     Action.DECLARE_CONFLICT: frozenset({REVIEWER, REVIEWER_PENDING}),
     Action.VALIDATE: frozenset({REVIEWER}),
+    Action.EDIT_PUBLIC_PROFILE: frozenset({LEAD, ADMIN}),
+    Action.VIEW_REPORT: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
 }
 
 #: Which program-wide standing allows each action that is not about one city.
 PROGRAM_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_DASHBOARD: frozenset({SIGNED_IN}),
     Action.REGISTER_CITY: frozenset({SIGNED_IN}),
+    Action.MANAGE_OWN_TOKENS: frozenset({SIGNED_IN}),
     Action.MANAGE_REGISTRY: frozenset({ADMIN}),
     Action.MANAGE_PEOPLE: frozenset({ADMIN}),
     Action.ASSIGN_REVIEWERS: frozenset({ADMIN}),

@@ -12,12 +12,18 @@ from django.utils.translation import gettext as _
 
 from citycert.cities.models import City
 
-from . import emails
-from .models import CoachGrant, Invitation, Membership, ProgramRole, User
+from . import emails, policy
+from .models import ApiToken, CoachGrant, Invitation, Membership, ProgramRole, User
 
 
 class TeamError(Exception):
     """A change the program's rules do not allow; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
 
 
 @dataclass(frozen=True)
@@ -189,3 +195,39 @@ def revoke_program_role(program_role: ProgramRole, by: User) -> None:
     ):
         raise TeamError(_("The program must keep at least one admin."))
     program_role.delete()
+
+
+# Personal API tokens --------------------------------------------------------------------------
+
+MAX_ACTIVE_TOKENS = 20
+
+
+@transaction.atomic
+def create_token(user: User, name: str, scope: str) -> IssuedToken:
+    """A new API token for `user`; the secret is returned once and only its hash is kept.
+    Program staff must have two-factor authentication on before they get one."""
+    name = name.strip()
+    if not name:
+        raise TeamError(_("Give the token a name, so you know later what uses it."))
+    if scope not in ApiToken.Scope.values:
+        raise TeamError(_("Choose whether the token may only read, or also write."))
+    if policy.needs_mfa_setup(user):
+        raise TeamError(
+            _("Program staff must turn on two-factor authentication before creating API tokens.")
+        )
+    if user.api_tokens.active().count() >= MAX_ACTIVE_TOKENS:
+        raise TeamError(
+            _("You have %(n)s tokens already: revoke one you no longer use first.")
+            % {"n": MAX_ACTIVE_TOKENS}
+        )
+    token = ApiToken(user=user, name=name[:100], scope=scope)
+    secret = token.issue_token()
+    token.save()
+    return IssuedToken(token, secret)
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])

@@ -5,6 +5,8 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("my/", views.dashboard, name="dashboard"),
+    path("my/tokens/", views.tokens, name="tokens"),
+    path("my/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("my/cities/<slug:slug>/", views.team, name="team"),
     path("my/cities/<slug:slug>/invite/", views.invite, name="invite"),
     path(

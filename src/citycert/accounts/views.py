@@ -15,8 +15,16 @@ from citycert.cities.models import City
 from citycert.web import authorized_city, current_user
 
 from . import policy, queries, services
-from .forms import AuditFilterForm, CoachForm, HandOverForm, InviteForm, ProgramRoleForm, RoleForm
-from .models import CoachGrant, Invitation, Membership, ProgramRole, User
+from .forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    CoachForm,
+    HandOverForm,
+    InviteForm,
+    ProgramRoleForm,
+    RoleForm,
+)
+from .models import ApiToken, CoachGrant, Invitation, Membership, ProgramRole, User
 from .policy import Action
 
 
@@ -285,3 +293,51 @@ def honor_roll(request: HttpRequest, slug: str) -> HttpResponse:
         else _("%(city)s will not be named on an honor roll.") % {"city": city.name},
     )
     return redirect("accounts:team", city.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: create one (its secret is shown on this response only), see and
+    revoke the others."""
+    policy.authorize(request.user, Action.MANAGE_OWN_TOKENS)
+    user = current_user(request)
+    form = ApiTokenForm(request.POST or None)
+    issued = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                issued = services.create_token(
+                    user, form.cleaned_data["name"], form.cleaned_data["scope"]
+                )
+                form = ApiTokenForm()
+            except services.TeamError as error:
+                form.add_error(None, str(error))
+                status = 400
+        else:
+            status = 400
+    response = render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "issued": issued,
+            "tokens": user.api_tokens.all(),
+            "needs_mfa": policy.needs_mfa_setup(user),
+        },
+        status=status,
+    )
+    if issued is not None:
+        response["Cache-Control"] = "no-store"  # the secret must not linger in any cache
+    return response
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.authorize(request.user, Action.MANAGE_OWN_TOKENS)
+    token = get_object_or_404(ApiToken, pk=pk, user=current_user(request))
+    services.revoke_token(token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

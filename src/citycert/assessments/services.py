@@ -476,7 +476,8 @@ def answers_for_scoring(assessment: Assessment) -> dict[str, Any]:
     from citycert.scoring import CriterionAnswer
 
     return {
-        a.criterion.code: CriterionAnswer(frozenset(a.items))
-        for a in assessment.answers.select_related("criterion")
-        if a.status == Answer.Status.CLAIMED
+        code: CriterionAnswer(frozenset(items))
+        for code, items in assessment.answers.filter(status=Answer.Status.CLAIMED).values_list(
+            "criterion__code", "items"
+        )
     }

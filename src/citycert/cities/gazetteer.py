@@ -169,6 +169,11 @@ class _Index:
 _building = threading.Lock()
 
 
+def places() -> Iterator[Place]:
+    """Every place the gazetteer knows, in no particular order."""
+    return iter(_index().by_id.values())
+
+
 def _index() -> _Index:
     with _building:
         return _built_index()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .gazetteer import Place
 
 
 class City(models.Model):
@@ -78,6 +81,30 @@ class City(models.Model):
 
         self.search_key = normalize(f"{self.name} {self.admin_area} {self.country}")
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_place(cls, place: Place, **fields: Any) -> City:
+        """An unsaved city with the facts the gazetteer gives for `place`; `fields` add to them
+        or replace them (a slug is always needed)."""
+        from .gazetteer import normalize
+
+        facts: dict[str, Any] = {
+            "name": place.name,
+            "kind": place.kind if place.kind in cls.Kind.values else cls.Kind.CITY,
+            "admin_area": place.admin_area,
+            "admin_code": place.admin_code,
+            "country": place.country,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "timezone": place.timezone,
+            "gazetteer_id": place.gazetteer_id,
+            "gazetteer_population": place.population,
+            **fields,
+        }
+        city = cls(**facts)
+        # Set here too, for bulk_create, which does not call save().
+        city.search_key = normalize(f"{city.name} {city.admin_area} {city.country}")
+        return city
 
     @property
     def population(self) -> int | None:

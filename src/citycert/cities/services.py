@@ -63,23 +63,10 @@ def register(place: Place, by: User, *, as_lead: bool, on: dt.date | None = None
     result = check_eligibility(place, on)
     if not result.eligible:
         raise NotEligibleError(result)
-    kind = place.kind if place.kind in City.Kind.values else City.Kind.CITY
     try:
         with transaction.atomic():
-            city = City.objects.create(
-                name=place.name,
-                slug=slug_for(place),
-                kind=kind,
-                admin_area=place.admin_area,
-                admin_code=place.admin_code,
-                country=place.country,
-                latitude=place.latitude,
-                longitude=place.longitude,
-                timezone=place.timezone,
-                gazetteer_id=place.gazetteer_id,
-                gazetteer_population=place.population,
-                created_by=by,
-            )
+            city = City.from_place(place, slug=slug_for(place), created_by=by)
+            city.save()
     except IntegrityError:  # registered by someone else a moment ago
         raise AlreadyRegisteredError(City.objects.get(gazetteer_id=place.gazetteer_id)) from None
     if as_lead:

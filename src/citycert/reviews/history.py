@@ -28,6 +28,7 @@ from citycert.scoring import LEVELS as LEVELS_ORDER
 from citycert.standards.models import StandardVersion
 
 from .models import Certification, Cohort, cohort_key
+from .signals import certifications_published
 
 COLUMNS = ["cohort", "city", "admin_area", "country", "level", "standard", "event", "source"]
 EVENTS = {e.value for e in Certification.Event}
@@ -236,19 +237,8 @@ def import_history(text: str) -> ImportResult:
     for row, event in planned:
         city = cities.get(row.place.gazetteer_id)
         if city is None:
-            city = City.objects.create(
-                name=row.name,
-                slug=slug_for(row.place),
-                kind=row.place.kind if row.place.kind in City.Kind.values else City.Kind.CITY,
-                admin_area=row.place.admin_area,
-                admin_code=row.place.admin_code,
-                country=row.place.country,
-                latitude=row.place.latitude,
-                longitude=row.place.longitude,
-                timezone=row.place.timezone,
-                gazetteer_id=row.place.gazetteer_id,
-                gazetteer_population=row.place.population,
-            )
+            city = City.from_place(row.place, name=row.name, slug=slug_for(row.place))
+            city.save()
             cities[row.place.gazetteer_id] = city
             result.cities_created += 1
         cohort, _created = Cohort.objects.get_or_create(
@@ -266,7 +256,14 @@ def import_history(text: str) -> ImportResult:
         )
         result.created += 1
         result.cohorts.add(row.cohort)
+    if planned:
+        announce({cities[row.place.gazetteer_id].pk for row, _event in planned})
     return result
+
+
+def announce(city_ids: Iterable[int]) -> None:
+    """Tell the listeners which cities' published certifications changed."""
+    certifications_published.send(sender=Certification, city_ids=set(city_ids))
 
 
 def years_after(day: dt.date, years: int) -> dt.date:
@@ -324,6 +321,7 @@ def publish_cohort(cohort: Cohort) -> Cohort:
         )
         cohort.published_at = now
         cohort.save(update_fields=["published_at"])
+        announce({cert.city_id for cert in pending})
         return cohort
 
 

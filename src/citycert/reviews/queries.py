@@ -1,15 +1,21 @@
-"""Reads of published certifications: only what has been announced is ever shown."""
+"""Reads for the certification team (the review queue) and of published certifications: only
+what has been announced is ever shown in public."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
+
+from citycert.assessments.models import Assessment
+from citycert.cities.models import City
 
 from .history import cities_certified_to_date
-from .models import Certification, Cohort, Decision
+from .models import Assignment, Certification, Clarification, Cohort, Decision
 
 
 def published_cohorts() -> QuerySet[Cohort]:
@@ -92,3 +98,44 @@ def cohort_json(cohort: Cohort) -> dict[str, Any]:
             for city in summary["honor_roll"]
         ],
     }
+
+
+def review_queue(
+    *, state: str = "", standard: str = "", country: str = "", older_than: int | None = None
+) -> QuerySet[Any]:
+    """Submitted assessments, oldest submission first, with their reviewers and open
+    clarifications (as `open_clarifications`). Without a known `state`, decided ones are left
+    out."""
+    items = (
+        Assessment.objects.exclude(state=Assessment.State.DRAFT)
+        .select_related("city", "standard")
+        .prefetch_related(
+            Prefetch("reviews", Assignment.objects.select_related("reviewer")),
+            Prefetch(
+                "clarifications",
+                Clarification.objects.filter(answered_at__isnull=True),
+                to_attr="open_clarifications",
+            ),
+        )
+        .order_by("submitted_at", "pk")
+    )
+    if state in Assessment.State.values:
+        items = items.filter(state=state)
+    else:
+        items = items.exclude(state=Assessment.State.DECIDED)
+    if standard:
+        items = items.filter(standard__code=standard)
+    if country:
+        items = items.filter(city__country=country.upper()[:2])
+    if older_than is not None:
+        items = items.filter(submitted_at__lte=timezone.now() - dt.timedelta(days=older_than))
+    return items
+
+
+def assessment_under_review(city: City) -> Assessment | None:
+    """The city's assessment a reviewer works on: in review, or decided."""
+    return (
+        city.assessments.filter(state__in=[Assessment.State.IN_REVIEW, Assessment.State.DECIDED])
+        .select_related("standard", "outcome_option")
+        .first()
+    )

@@ -5,7 +5,7 @@ deciding. Each step is one function that checks it is allowed; the audit trail r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -20,7 +20,7 @@ from citycert.scoring import CriterionAnswer, ScoreResult, plan_to_level, score
 from citycert.standards.models import Level
 from citycert.standards.queries import scoring_spec
 
-from .history import LABEL
+from .history import LABEL, announce
 from .models import (
     Assignment,
     Certification,
@@ -137,21 +137,40 @@ def standings(assessment: Assessment) -> list[Standing]:
 
 def computed_level(assessment: Assessment) -> tuple[str | None, int]:
     """The engine's level on the criteria whose final verdict is 'validated', and their count."""
-    result = _validated_score(assessment)
+    result = validated_score(assessment)
     return result.level, result.points
 
 
-def _validated_answers(assessment: Assessment) -> dict[str, CriterionAnswer]:
-    return {
-        s.answer.criterion.code: CriterionAnswer(frozenset(s.answer.items))
-        for s in standings(assessment)
-        if s.final == Validation.Verdict.VALIDATED
-    }
+def validated_answers(assessment: Assessment) -> dict[str, CriterionAnswer]:
+    """The claimed answers whose final verdict is 'validated', as the engine takes them."""
+    return validated_answers_of([assessment])[assessment.pk]
 
 
-def _validated_score(assessment: Assessment) -> ScoreResult:
+def validated_answers_of(
+    assessments: Iterable[Assessment],
+) -> dict[int, dict[str, CriterionAnswer]]:
+    """`validated_answers` for several assessments at once (in two queries)."""
+    ids = [a.pk for a in assessments]
+    found: dict[int, dict[str, CriterionAnswer]] = {pk: {} for pk in ids}
+    answers = (
+        Answer.objects.filter(assessment_id__in=ids, status=Answer.Status.CLAIMED)
+        .select_related("criterion")
+        .prefetch_related("validations")
+    )
+    for answer in answers:
+        verdicts = list(answer.validations.all())
+        settled = next((v for v in verdicts if v.settled), None)
+        standing = Standing(answer, tuple(v for v in verdicts if not v.settled), settled)
+        if standing.final == Validation.Verdict.VALIDATED:
+            found[answer.assessment_id][answer.criterion.code] = CriterionAnswer(
+                frozenset(answer.items)
+            )
+    return found
+
+
+def validated_score(assessment: Assessment) -> ScoreResult:
     outcome = [assessment.outcome_option.code] if assessment.outcome_option else []
-    return score(scoring_spec(assessment.standard), _validated_answers(assessment), outcome)
+    return score(scoring_spec(assessment.standard), validated_answers(assessment), outcome)
 
 
 @transaction.atomic
@@ -184,7 +203,7 @@ def decide(
         raise ReviewError(_("Only an assessment in review can be decided."))
     if not rationale.strip():
         raise ReviewError(_("Give the rationale for the decision."))
-    result = _validated_score(assessment)
+    result = validated_score(assessment)
     computed = result.level
     if (level or None) != computed and not difference_reason.strip():
         raise ReviewError(
@@ -198,9 +217,7 @@ def decide(
         raise ReviewError(
             _("Cohort %(label)s is already published; choose another.") % {"label": cohort_label}
         )
-    plan = plan_to_level(
-        scoring_spec(assessment.standard), _validated_answers(assessment), "silver"
-    )
+    plan = plan_to_level(scoring_spec(assessment.standard), validated_answers(assessment), "silver")
     certification = None
     if level:
         certification = Certification.objects.create(
@@ -353,7 +370,7 @@ def correct(certification: Certification, *, level: str, reason: str, by: User) 
         raise ReviewError(_("Choose the correct level."))
     if not reason.strip():
         raise ReviewError(_("Say why the certification is corrected."))
-    return Certification.objects.create(
+    corrected = Certification.objects.create(
         city=certification.city,
         cohort=certification.cohort,
         standard=certification.standard,
@@ -365,3 +382,5 @@ def correct(certification: Certification, *, level: str, reason: str, by: User) 
         correction_reason=reason.strip(),
         published_at=timezone.now(),
     )
+    announce([certification.city_id])
+    return corrected

@@ -24,10 +24,10 @@ from citycert.cities.models import City
 from citycert.standards.models import Level
 from citycert.web import current_user
 
-from . import services
+from . import queries, services
 from .forms import AssignReviewerForm
 from .history import HistoryError, publish_cohort
-from .models import Assignment, Certification, Clarification, Cohort, Interaction, Validation
+from .models import Assignment, Certification, Cohort, Interaction, Validation
 
 
 @login_required
@@ -79,33 +79,14 @@ def unassign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
-    state = request.GET.get("state", "")
-    items = (
-        Assessment.objects.exclude(state=Assessment.State.DRAFT)
-        .select_related("city", "standard")
-        .prefetch_related(
-            Prefetch("reviews", Assignment.objects.select_related("reviewer")),
-            Prefetch(
-                "clarifications",
-                Clarification.objects.filter(answered_at__isnull=True),
-                to_attr="open_clarifications",
-            ),
-        )
-        .order_by("submitted_at")
+    older_than = request.GET.get("older_than", "")
+    items = queries.review_queue(
+        state=request.GET.get("state", ""),
+        standard=request.GET.get("standard", ""),
+        country=request.GET.get("country", ""),
+        older_than=int(older_than) if older_than.isdigit() else None,
     )
-    if state in Assessment.State.values:
-        items = items.filter(state=state)
-    else:
-        items = items.exclude(state=Assessment.State.DECIDED)
-    if request.GET.get("standard"):
-        items = items.filter(standard__code=request.GET["standard"])
-    if request.GET.get("country"):
-        items = items.filter(city__country=request.GET["country"].upper()[:2])
     now = timezone.now()
-    if request.GET.get("older_than", "").isdigit():
-        items = items.filter(
-            submitted_at__lte=now - dt.timedelta(days=int(request.GET["older_than"]))
-        )
     rows = [
         {
             "assessment": a,
@@ -152,11 +133,7 @@ def assign_to_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 def _review_city(request: HttpRequest, slug: str, action: Action) -> tuple[City, Assessment]:
     city = get_object_or_404(City, slug=slug)
     policy.authorize(request.user, action, city)
-    assessment = (
-        city.assessments.filter(state__in=[Assessment.State.IN_REVIEW, Assessment.State.DECIDED])
-        .select_related("standard", "outcome_option")
-        .first()
-    )
+    assessment = queries.assessment_under_review(city)
     if assessment is None:
         raise Http404("No assessment in review")
     return city, assessment

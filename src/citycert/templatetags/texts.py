@@ -25,3 +25,28 @@ def tr(values: Mapping[str, str | None] | None) -> str:
 def localized(values: Mapping[str, str | None] | None) -> str:
     """The plain text in the reader's language (for attributes and titles)."""
     return localize(values).text
+
+
+@register.filter
+def country_name(code: str) -> str:
+    """An ISO country code as the country's name in the reader's language."""
+    from citycert.public.queries import country_name as name
+
+    return name(code)
+
+
+@register.filter
+def level_badge(level: str) -> str:
+    """A level as text in its colour (the same markup as public/_level.html, without the cost
+    of an include in long tables)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext, gettext_noop
+
+    names = {
+        "unknown": gettext_noop("level not published"),
+        "platinum": gettext_noop("Platinum"),
+        "gold": gettext_noop("Gold"),
+        "silver": gettext_noop("Silver"),
+    }
+    key = level if level in names else "unknown"
+    return format_html('<span class="level level-{}">{}</span>', key, gettext(names[key]))

@@ -1,11 +1,19 @@
 """`citycert load_demo`: demo people and a demo city team, for trying citycert locally.
 
-Idempotent: running it again resets the demo accounts to the printed passwords. Refuses to run
-with DEBUG off, so it cannot plant known passwords in production by accident.
+The demo city (Rosario) gets an assessment in progress and an earlier, decided one, so that its
+report has something to say about the year gone by; a few other South American cities of its
+size get submitted assessments, so that the report can compare it with them (anonymously, as
+it would any city that is not certified). None of them is given a certification.
+
+Idempotent: running it again resets the demo accounts to the printed passwords and leaves the
+demo assessments as they are. Refuses to run with DEBUG off, so it cannot plant known passwords
+in production by accident.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -17,13 +25,82 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from citycert.accounts.models import CoachGrant, Membership, ProgramRole, User
+from citycert.assessments import services as assessments
+from citycert.assessments.models import Answer, Assessment
 from citycert.cities import gazetteer, services
 from citycert.cities.models import City
-from citycert.reviews.models import Assignment
+from citycert.reviews.models import Assignment, Decision, Validation
+from citycert.scoring import plan_to_level
+from citycert.standards.queries import scoring_spec
 
 PASSWORD = "citycert-demo-2026"  # noqa: S105 - demo only; the command refuses DEBUG off
 DOMAIN = "demo.citycert.invalid"
 DEMO_CITY = "Rosario"
+
+#: The demo city's assessment of 2023 (decided, not certified): what it claimed, and what the
+#: certification team validated.
+EARLIER_CLAIMS = (
+    "DM1",
+    "DM2",
+    "DM3",
+    "DM4",
+    "DM5",
+    "LC1",
+    "LC2",
+    "LC3",
+    "LC4",
+    "LC5",
+    "OD1",
+    "OD2",
+    "OD3",
+    "PA1",
+    "PA2",
+    "PA3",
+    "BF1",
+    "RDC1",
+    "CI1",
+    "EVAL1",
+)
+EARLIER_NOT_VALIDATED = ("EVAL1",)
+#: Its assessment in progress: criteria claimed in full, and some started (first item only).
+CLAIMS = (
+    "DM1",
+    "DM2",
+    "DM3",
+    "DM4",
+    "DM5",
+    "DM6",
+    "DM8",
+    "LC1",
+    "LC2",
+    "LC3",
+    "LC4",
+    "LC5",
+    "LC6",
+    "OD1",
+    "OD2",
+    "OD3",
+    "OD4",
+    "PA1",
+    "PA2",
+    "PA5",
+    "BF1",
+    "BF2",
+    "RDC1",
+    "CI1",
+)
+STARTED = ("PA3", "EVAL1", "RDC2")
+#: Cities of Rosario's population band and region with a submitted assessment: its peers in
+#: the report's comparison (names from the gazetteer; none certified in the public history).
+PEERS = (
+    ("Mar del Plata", "AR", 14),
+    ("San Miguel de Tucumán", "AR", 18),
+    ("Cartagena", "CO", 21),
+    ("Cúcuta", "CO", 16),
+    ("Natal", "BR", 25),
+    ("João Pessoa", "BR", 12),
+    ("Teresina", "BR", 27),
+)
 
 
 class Command(BaseCommand):
@@ -67,6 +144,8 @@ class Command(BaseCommand):
                     city=city, coach=people["coach"], granted_by=people["lead"]
                 )
             codes = {key: self.second_factor(people[key]) for key in ("reviewer", "admin")}
+            if not city.assessments.exists():
+                self.assessments(city, people)
 
         self.stdout.write(f"\nDemo sign-ins (password for all: {PASSWORD}) — city: {city}")
         for key in ("lead", "contributor", "coach"):
@@ -101,3 +180,114 @@ class Command(BaseCommand):
         ).first()
         codes = RecoveryCodes(found) if found else RecoveryCodes.activate(user)
         return list(codes.get_unused_codes())
+
+    def assessments(self, city: City, people: dict[str, User]) -> None:
+        """An earlier decided assessment, one in progress, and peers with submitted ones."""
+        self.earlier_assessment(city, people)
+        current = assessments.start(city, people["lead"], carry_forward=False)
+        self.answer(current, people["lead"], set(CLAIMS), started=set(STARTED), links=False)
+        assessments.save_outcome(
+            current,
+            version=current.outcome_version,
+            option=current.standard.outcome_options.get(code="broadband"),
+            narrative="Household broadband subscriptions from the national census.",
+            links=[],
+        )
+        for name, country, claimed in PEERS:
+            place = gazetteer.search(name, country=country, limit=1)[0]
+            peer = City.objects.filter(
+                gazetteer_id=place.gazetteer_id
+            ).first() or services.register(place, people["admin"], as_lead=False)
+            if peer.assessments.exists():
+                continue
+            assessment = assessments.start(peer, people["admin"])
+            codes = list(assessment.standard.criteria.values_list("code", flat=True))
+            chosen = set(random.Random(name).sample(codes, claimed))  # noqa: S311 - demo data
+            self.answer(assessment, people["admin"], chosen, started=set(), links=True)
+            assessments.save_outcome(
+                assessment,
+                version=assessment.outcome_version,
+                option=assessment.standard.outcome_options.get(code="air_quality"),
+                narrative="Air monitoring network, annual report.",
+                links=[],
+            )
+            assessments.submit(assessment, people["admin"])
+
+    def answer(
+        self, assessment: Assessment, by: User, claimed: set[str], *, started: set[str], links: bool
+    ) -> None:
+        for answer in assessment.answers.select_related("criterion").order_by(
+            "criterion__position"
+        ):
+            criterion = answer.criterion
+            keys = list(criterion.checklist_items.values_list("key", flat=True))
+            if criterion.code in claimed or criterion.code in started:
+                documents = criterion.required_documents.count() if links else 0
+                assessments.save_answer(
+                    answer,
+                    version=answer.version,
+                    status=Answer.Status.CLAIMED,
+                    items=keys if criterion.code in claimed else keys[:1],
+                    narrative="Described in the documents linked.",
+                    links=[f"https://{DOMAIN}/{criterion.code}/{n}" for n in range(documents)],
+                    by=by,
+                )
+            else:
+                assessments.save_answer(
+                    answer,
+                    version=answer.version,
+                    status=Answer.Status.NOT_MET,
+                    items=[],
+                    narrative="",
+                    links=[],
+                    by=by,
+                )
+
+    def earlier_assessment(self, city: City, people: dict[str, User]) -> Assessment:
+        """The city's 2023 assessment, as the review left it: decided, not certified."""
+        standard = assessments.current_standard()
+        earlier = Assessment.objects.create(
+            city=city,
+            standard=standard,
+            state=Assessment.State.DECIDED,
+            created_by=people["lead"],
+            submitted_by=people["lead"],
+            outcome_option=standard.outcome_options.get(code="broadband"),
+            outcome_narrative="Household broadband subscriptions from the national census.",
+        )
+        Assessment.objects.filter(pk=earlier.pk).update(
+            created_at=dt.datetime(2023, 3, 1, 12, tzinfo=dt.UTC),
+            submitted_at=dt.datetime(2023, 4, 28, 12, tzinfo=dt.UTC),
+        )
+        answers = Answer.objects.bulk_create(
+            Answer(
+                assessment=earlier,
+                criterion=c,
+                status=Answer.Status.CLAIMED if c.code in EARLIER_CLAIMS else Answer.Status.NOT_MET,
+                items=[i.key for i in c.checklist_items.all()] if c.code in EARLIER_CLAIMS else [],
+            )
+            for c in standard.criteria.prefetch_related("checklist_items").order_by("position")
+        )
+        Validation.objects.bulk_create(
+            Validation(
+                answer=answer,
+                reviewer=people["reviewer"],
+                verdict=Validation.Verdict.NOT_VALIDATED
+                if answer.criterion.code in EARLIER_NOT_VALIDATED
+                else Validation.Verdict.VALIDATED,
+            )
+            for answer in answers
+            if answer.status == Answer.Status.CLAIMED
+        )
+        from citycert.reviews.services import validated_answers
+
+        plan = plan_to_level(scoring_spec(standard), validated_answers(earlier), "silver")
+        Decision.objects.create(
+            assessment=earlier,
+            level="",
+            computed_level="",
+            silver_gap=plan.size,
+            rationale="Strong data management; performance and evaluation practice still early.",
+            decided_by=people["admin"],
+        )
+        return earlier

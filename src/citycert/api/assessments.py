@@ -1,0 +1,450 @@
+"""A city team's work through the API: their cities, the assessment, answers (with the same
+optimistic concurrency as the pages), evidence files, the score preview, and submitting."""
+
+import datetime as dt
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any, Literal
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from citycert.accounts import policy
+from citycert.accounts.models import User
+from citycert.accounts.policy import Action
+from citycert.assessments import services
+from citycert.assessments.models import Answer, Assessment, Evidence
+from citycert.cities.models import City
+from citycert.scoring import score
+from citycert.standards.queries import scoring_spec
+
+from .auth import token_auth
+from .errors import AUTHENTICATED, ApiError, errors
+from .ratelimit import RateLimit
+from .schemas import Input, code_path, slug_path
+
+router = Router(tags=["City teams"], auth=token_auth, throttle=RateLimit())
+
+
+# Schemas -----------------------------------------------------------------------------------
+
+
+class MyCityOut(Schema):
+    slug: str
+    name: str
+    admin_area: str
+    country: str
+    roles: list[str]
+
+
+class OutcomeOut(Schema):
+    option: str | None
+    narrative: str
+    links: list[str]
+    version: int
+
+
+class ProblemOut(Schema):
+    message: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    city: str
+    standard: str
+    state: str
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    criteria: int
+    answered: int
+    outcome_gate_required: bool
+    outcome: OutcomeOut
+    problems: list[ProblemOut]
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    carried_forward: bool
+    uploaded_at: dt.datetime
+
+
+class AnswerOut(Schema):
+    criterion: str
+    status: str
+    items: list[str]
+    narrative: str
+    links: list[str]
+    version: int
+    carried_forward: bool
+    assigned_to: str | None
+    updated_at: dt.datetime
+    updated_by: str | None
+    editable: bool
+    evidence: list[EvidenceOut]
+
+
+class AnswerIn(Input):
+    version: int = Field(..., ge=1, description="The answer's version you read.")
+    status: Literal["claimed", "not_met"]
+    items: list[str] = Field(default_factory=list, max_length=50)
+    narrative: str = Field("", max_length=5000)
+    links: list[str] = Field(default_factory=list, max_length=services.MAX_LINKS)
+
+
+class OutcomeIn(Input):
+    version: int = Field(..., ge=1, description="The outcome's version you read.")
+    option: str = Field(..., max_length=32)
+    narrative: str = Field("", max_length=5000)
+    links: list[str] = Field(default_factory=list, max_length=services.MAX_LINKS)
+
+
+class StartIn(Input):
+    carry_forward: bool = Field(
+        True, description="Bring the answers and evidence of the last decided assessment."
+    )
+
+
+class AreaScoreOut(Schema):
+    area: str
+    points: int
+    possible: int
+
+
+class ScoreOut(Schema):
+    standard: str
+    points: int
+    possible: int
+    percent: float
+    level: str | None
+    outcome_gate_met: bool
+    next_level: str | None
+    criteria_to_next_level: list[str] | None
+    areas: list[AreaScoreOut]
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def _city(request: HttpRequest, slug: str, action: Action) -> City:
+    """The city, if the policy lets the token's owner do `action` there (else 404 / 403)."""
+    city = get_object_or_404(City, slug=slug)
+    policy.authorize(request.user, action, city)
+    return city
+
+
+def _assessment(city: City) -> Assessment:
+    assessment = (
+        services.open_assessment(city) or city.assessments.select_related("standard").first()
+    )
+    if assessment is None:
+        raise Http404("No assessment yet")
+    return assessment
+
+
+def _answers(assessment: Assessment) -> Any:
+    return assessment.answers.select_related(
+        "criterion", "assessment", "assigned_to", "updated_by"
+    ).prefetch_related(Prefetch("evidence", Evidence.objects.order_by("uploaded_at")))
+
+
+def _answer(city: City, code: str = code_path()) -> Answer:
+    answer: Answer = get_object_or_404(_answers(_assessment(city)), criterion__code=code)
+    return answer
+
+
+def _assessment_out(assessment: Assessment) -> dict[str, Any]:
+    counts = assessment.answers.aggregate(
+        total=Count("pk"), answered=Count("pk", filter=~Q(status=Answer.Status.UNANSWERED))
+    )
+    return {
+        "id": assessment.pk,
+        "city": assessment.city.slug,
+        "standard": assessment.standard.code,
+        "state": assessment.state,
+        "created_at": assessment.created_at,
+        "submitted_at": assessment.submitted_at,
+        "criteria": counts["total"],
+        "answered": counts["answered"],
+        "outcome_gate_required": assessment.standard.outcome_gate_required,
+        "outcome": {
+            "option": assessment.outcome_option.code if assessment.outcome_option else None,
+            "narrative": assessment.outcome_narrative,
+            "links": assessment.outcome_links,
+            "version": assessment.outcome_version,
+        },
+        "problems": [
+            {"message": p.message}
+            for p in (services.problems(assessment) if assessment.is_editable else [])
+        ],
+    }
+
+
+def _editable(user: Any, city: City) -> Callable[[Answer], bool]:
+    """Whether `user` may change an answer now. The policy is asked once for answers assigned
+    to the user and once for the others, not once per answer."""
+    mine = policy.can(user, Action.EDIT_ANSWER, city, SimpleNamespace(assigned_to_id=user.pk))
+    others = policy.can(user, Action.EDIT_ANSWER, city, SimpleNamespace(assigned_to_id=None))
+
+    def editable(answer: Answer) -> bool:
+        allowed = mine if answer.assigned_to_id == user.pk else others
+        return allowed and services.answer_is_open(answer)
+
+    return editable
+
+
+def _answer_out(answer: Answer, editable: Callable[[Answer], bool]) -> dict[str, Any]:
+    return {
+        "criterion": answer.criterion.code,
+        "status": answer.status,
+        "items": answer.items,
+        "narrative": answer.narrative,
+        "links": answer.links,
+        "version": answer.version,
+        "carried_forward": answer.carried_forward,
+        "assigned_to": answer.assigned_to.email if answer.assigned_to else None,
+        "updated_at": answer.updated_at,
+        "updated_by": answer.updated_by.email if answer.updated_by else None,
+        "editable": editable(answer),
+        "evidence": [
+            {
+                "id": e.pk,
+                "name": e.name,
+                "content_type": e.content_type,
+                "size": e.size,
+                "sha256": e.sha256,
+                "carried_forward": e.carried_forward,
+                "uploaded_at": e.uploaded_at,
+            }
+            for e in answer.evidence.all()
+        ],
+    }
+
+
+def _links(links: list[str], field: str = "links") -> list[str]:
+    try:
+        return services.clean_links(links)
+    except services.AssessmentError as exc:
+        raise ApiError(422, "invalid", str(exc), {field: [str(exc)]}) from None
+
+
+@router.get(
+    "/my/cities",
+    response={200: list[MyCityOut], **errors(*AUTHENTICATED)},
+    summary="Your cities",
+)
+def my_cities(request: HttpRequest) -> list[dict[str, Any]]:
+    """The cities the token's owner works for, coaches or reviews, with their roles there."""
+    user: User = request.user  # type: ignore[assignment]
+    roles: dict[int, set[str]] = {}
+    cities: dict[int, City] = {}
+    for m in user.memberships.select_related("city"):
+        cities[m.city_id] = m.city
+        roles.setdefault(m.city_id, set()).add(m.role)
+    for g in user.coach_grants.filter(revoked_at__isnull=True).select_related("city"):
+        cities[g.city_id] = g.city
+        roles.setdefault(g.city_id, set()).add(policy.COACH)
+    for a in user.review_assignments.exclude(conflict=True).select_related("city"):
+        cities[a.city_id] = a.city
+        roles.setdefault(a.city_id, set()).add(policy.REVIEWER)
+    return [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "admin_area": c.admin_area,
+            "country": c.country,
+            "roles": sorted(roles[pk]),
+        }
+        for pk, c in sorted(cities.items(), key=lambda kv: (kv[1].name, kv[1].slug))
+    ]
+
+
+@router.get(
+    "/my/cities/{slug}/assessment",
+    response={200: AssessmentOut, **errors(*AUTHENTICATED, 404, 422)},
+    summary="The city's assessment",
+)
+def get_assessment(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
+    """The open assessment (or the latest decided one), its progress, and what is still
+    missing before it can be submitted."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    return _assessment_out(_assessment(city))
+
+
+@router.post(
+    "/my/cities/{slug}/assessment",
+    response={201: AssessmentOut, **errors(*AUTHENTICATED, 400, 404, 422)},
+    summary="Start an assessment",
+)
+def start_assessment(
+    request: HttpRequest, payload: StartIn, slug: str = slug_path()
+) -> Status[Any]:
+    """Open a new assessment against the current Standard (the city's lead)."""
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    assessment = services.start(city, request.user, carry_forward=payload.carry_forward)  # type: ignore[arg-type]
+    return Status(201, _assessment_out(assessment))
+
+
+@router.get(
+    "/my/cities/{slug}/assessment/answers",
+    response={200: list[AnswerOut], **errors(*AUTHENTICATED, 404, 422)},
+    summary="The assessment's answers",
+)
+@paginate(LimitOffsetPagination)
+def list_answers(request: HttpRequest, slug: str = slug_path()) -> list[dict[str, Any]]:
+    """Every answer, in the Standard's order."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    editable = _editable(request.user, city)
+    return [_answer_out(a, editable) for a in _answers(_assessment(city))]
+
+
+@router.get(
+    "/my/cities/{slug}/assessment/answers/{code}",
+    response={200: AnswerOut, **errors(*AUTHENTICATED, 404, 422)},
+    summary="One answer",
+)
+def get_answer(
+    request: HttpRequest, slug: str = slug_path(), code: str = code_path()
+) -> dict[str, Any]:
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    return _answer_out(_answer(city, code), _editable(request.user, city))
+
+
+@router.put(
+    "/my/cities/{slug}/assessment/answers/{code}",
+    response={200: AnswerOut, **errors(*AUTHENTICATED, 400, 404, 409, 422)},
+    summary="Update an answer",
+)
+def update_answer(
+    request: HttpRequest, payload: AnswerIn, slug: str = slug_path(), code: str = code_path()
+) -> Any:
+    """Save a claim. Send the `version` you read: if someone saved the answer since, nothing
+    is changed and the answer is 409 with the current version."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    answer = _answer(city, code)
+    policy.authorize(request.user, Action.EDIT_ANSWER, city, answer)
+    services.save_answer(
+        answer,
+        version=payload.version,
+        status=payload.status,
+        items=payload.items,
+        narrative=payload.narrative,
+        links=_links(payload.links),
+        by=request.user,  # type: ignore[arg-type]
+    )
+    return _answer_out(_answer(city, code), _editable(request.user, city))
+
+
+@router.post(
+    "/my/cities/{slug}/assessment/answers/{code}/evidence",
+    response={201: EvidenceOut, **errors(*AUTHENTICATED, 400, 404, 422)},
+    summary="Upload an evidence file",
+)
+def upload_evidence(
+    request: HttpRequest, file: File[UploadedFile], slug: str = slug_path(), code: str = code_path()
+) -> Status[Any]:
+    """Attach a file (PDF, DOCX, XLSX, CSV, PNG or JPEG) to an answer, as multipart form data
+    in the field `file`. The file is checked as on the pages; a refused file leaves nothing."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    answer = _answer(city, code)
+    policy.authorize(request.user, Action.EDIT_ANSWER, city, answer)
+    stored = services.add_evidence(answer, file, file.name or "", request.user)  # type: ignore[arg-type]
+    return Status(
+        201,
+        {
+            "id": stored.pk,
+            "name": stored.name,
+            "content_type": stored.content_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "carried_forward": stored.carried_forward,
+            "uploaded_at": stored.uploaded_at,
+        },
+    )
+
+
+@router.put(
+    "/my/cities/{slug}/assessment/outcome",
+    response={200: AssessmentOut, **errors(*AUTHENTICATED, 400, 404, 422)},
+    summary="Update the outcome gate",
+)
+def update_outcome(
+    request: HttpRequest, payload: OutcomeIn, slug: str = slug_path()
+) -> dict[str, Any]:
+    """Which outcome the city shows it meets, and how (the city's lead). Send the outcome's
+    `version` you read."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    assessment = _assessment(city)
+    policy.authorize(request.user, Action.MANAGE_ASSESSMENT, city)
+    option = assessment.standard.outcome_options.filter(code=payload.option).first()
+    if option is None:
+        message = _("Choose one of this Standard's outcomes.")
+        raise ApiError(422, "invalid", message, {"option": [message]})
+    saved = services.save_outcome(
+        assessment,
+        version=payload.version,
+        option=option,
+        narrative=payload.narrative,
+        links=_links(payload.links),
+    )
+    return _assessment_out(saved)
+
+
+@router.get(
+    "/my/cities/{slug}/assessment/score",
+    response={200: ScoreOut, **errors(*AUTHENTICATED, 404, 422)},
+    summary="Score preview",
+)
+def score_preview(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
+    """The score the answers would reach as claimed, before any review: points, level, and the
+    fewest further criteria that would reach the next level."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    assessment = _assessment(city)
+    outcome = [assessment.outcome_option.code] if assessment.outcome_option else []
+    result = score(
+        scoring_spec(assessment.standard), services.answers_for_scoring(assessment), outcome
+    )
+    return {
+        "standard": assessment.standard.code,
+        "points": result.points,
+        "possible": result.possible,
+        "percent": result.percent,
+        "level": result.level,
+        "outcome_gate_met": result.outcome_gate_met,
+        "next_level": result.next_level,
+        "criteria_to_next_level": list(result.plan.criteria)
+        if result.plan and result.plan.criteria is not None
+        else None,
+        "areas": [
+            {"area": code, "points": area.points, "possible": area.possible}
+            for code, area in result.areas.items()
+        ],
+    }
+
+
+@router.post(
+    "/my/cities/{slug}/assessment/submit",
+    response={200: AssessmentOut, **errors(*AUTHENTICATED, 400, 404, 422)},
+    summary="Submit the assessment",
+)
+def submit(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
+    """Send the assessment to the certification team (the city's lead). If anything is still
+    missing, nothing changes and the answer is 400 with each problem under `fields.assessment`."""
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    assessment = _assessment(city)
+    missing = services.problems(assessment) if assessment.is_editable else []
+    try:
+        submitted = services.submit(assessment, request.user)  # type: ignore[arg-type]
+    except services.AssessmentError as exc:
+        raise ApiError(
+            400, "refused", str(exc), {"assessment": [p.message for p in missing]}
+        ) from None
+    return _assessment_out(submitted)

@@ -1,0 +1,68 @@
+"""Rate limits: a fixed window per token, and per client address for requests without one.
+
+Counts live in Django's cache (Redis in production through CACHE_URL, so every server process
+shares them). A request over the limit is answered 429 with Retry-After: the seconds until the
+window ends.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from ninja.throttling import BaseThrottle
+
+from citycert.accounts.models import ApiToken
+
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'60/min' -> (60, 60): requests allowed, window in seconds."""
+    count, _sep, period = rate.partition("/")
+    try:
+        return int(count), _PERIODS[period.strip()]
+    except (KeyError, ValueError):
+        raise ValueError(f"a rate is 'N/s', 'N/min', 'N/hour' or 'N/day', not {rate!r}") from None
+
+
+def client_address(request: HttpRequest) -> str:
+    """The caller's address; behind API_PROXY_COUNT trusted proxies, the one they saw."""
+    proxies = settings.API_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return str(hops[-min(proxies, len(hops))])
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class RateLimit(BaseThrottle):
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if isinstance(token, ApiToken):
+            ident, rate = f"token:{token.pk}", settings.API_RATE_TOKEN
+        else:
+            ident, rate = f"addr:{client_address(request)}", settings.API_RATE_ANONYMOUS
+        limit, window = parse_rate(rate)
+        now = time.time()
+        current = int(now // window)
+        key = f"api-rate:{ident}:{window}:{current}"
+        cache.add(key, 0, timeout=window + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window + 1)
+            count = 1
+        self._local.wait = (current + 1) * window - now
+        return count <= limit
+
+    def wait(self) -> float | None:
+        return max(1, math.ceil(getattr(self._local, "wait", 1)))

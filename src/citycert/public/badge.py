@@ -1,0 +1,75 @@
+"""The certification badge, as a small SVG other sites embed."""
+
+from __future__ import annotations
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .models import Listing
+
+#: Fill colours: white text on each has a contrast of at least 4.5:1.
+COLOURS = {"platinum": "#3d4b5c", "gold": "#7a5200", "silver": "#4f5b66", "": "#4f5b66"}
+EXPIRED = "#6b6b6b"
+LABEL = "#1f2a44"
+#: A shape per level, so that colour is never the only signal.
+GLYPHS = {"platinum": "\u2605", "gold": "\u25c6", "silver": "\u25cf", "": ""}
+HEIGHT = 20
+
+
+def text_width(text: str) -> int:
+    """An estimate, in pixels, of `text` in 11px DejaVu Sans / Verdana."""
+    width = 0.0
+    for ch in text:
+        if ch in "iljtf.,:;'!| ":
+            width += 3.6
+        elif ch in "mwMW":
+            width += 9.8
+        elif ch.isupper() or ch in "\u2605\u25c6\u25cf":
+            width += 7.6
+        else:
+            width += 6.6
+    return int(width + 0.5)
+
+
+def level_name(level: str) -> str:
+    return {
+        "platinum": _("Platinum"),
+        "gold": _("Gold"),
+        "silver": _("Silver"),
+    }.get(level, _("Certified"))
+
+
+def render(row: Listing, *, expired: bool, language: str) -> str:
+    """The badge of a certified city, in `language`."""
+    with override(language):
+        glyph = GLYPHS.get(row.level, "")
+        value = f"{glyph} {level_name(row.level)} {row.year}".strip()
+        if expired:
+            value = _("%(level)s %(year)s, expired") % {
+                "level": level_name(row.level),
+                "year": row.year,
+            }
+        label = "citycert"
+        title = (
+            _("%(city)s: certification expired (was %(level)s, %(year)s)")
+            if expired
+            else _("%(city)s: %(level)s, certified in %(year)s")
+        ) % {"city": row.name, "level": level_name(row.level), "year": row.year}
+    left = text_width(label) + 12
+    right = text_width(value) + 12
+    width = left + right
+    fill = EXPIRED if expired else COLOURS.get(row.level, COLOURS[""])
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{HEIGHT}" '
+        f'viewBox="0 0 {width} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'lang="{escape(language)}">'
+        f"<title>{escape(title)}</title>"
+        f'<rect width="{left}" height="{HEIGHT}" fill="{LABEL}"/>'
+        f'<rect x="{left}" width="{right}" height="{HEIGHT}" fill="{fill}"/>'
+        f'<g fill="#fff" font-family="DejaVu Sans,Verdana,Geneva,sans-serif" font-size="11" '
+        f'text-anchor="middle">'
+        f'<text x="{left / 2:g}" y="14">{label}</text>'
+        f'<text x="{left + right / 2:g}" y="14">{escape(value)}</text>'
+        f"</g></svg>"
+    )

@@ -1,0 +1,304 @@
+"""Reads for the public face: the directory, profiles, statistics, badges and open data.
+
+Everything here reads the public tables (`Listing`) and published, current certifications only.
+Each function runs a fixed number of queries, whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from citycert.cities.gazetteer import normalize
+from citycert.reviews.models import Certification, cohort_key
+from citycert.scoring import LEVELS
+
+from .models import LEVEL_RANK, Listing
+from .services import award_year, current_certifications
+
+#: Directory orders: the value in the address, its label, and the ordering.
+SORTS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    "name": (_("Name (A to Z)"), ("name", "country")),
+    "level": (_("Level (highest first)"), ("-level_rank", "name", "country")),
+    "year": (_("Year certified (newest first)"), ("-year", "name", "country")),
+    "year_asc": (_("Year certified (oldest first)"), ("year", "name", "country")),
+}
+#: "unknown" selects certifications announced without a level.
+LEVEL_FILTERS = (*LEVELS, "unknown")
+
+
+def country_name(code: str) -> str:
+    """The country's name in the reader's language."""
+    return str(countries.name(code)) or code
+
+
+@dataclass
+class DirectoryQuery:
+    """A validated directory request (see `public.forms.DirectoryForm`)."""
+
+    q: str = ""
+    level: str = ""
+    country: str = ""
+    region: str = ""
+    standard: str = ""
+    year: int | None = None
+    sort: str = "name"
+
+
+def listings(query: DirectoryQuery) -> QuerySet[Listing]:
+    """The certified cities that match, in the requested order."""
+    rows = Listing.objects.all()
+    for word in normalize(query.q).split():
+        rows = rows.filter(search_key__contains=word)
+    if query.level:
+        rank = 0 if query.level == "unknown" else LEVEL_RANK[query.level]
+        rows = rows.filter(level_rank=rank)
+    if query.country:
+        rows = rows.filter(country=query.country)
+    if query.region:
+        rows = rows.filter(admin_area=query.region)
+    if query.standard:
+        rows = rows.filter(standard=query.standard)
+    if query.year is not None:
+        rows = rows.filter(year=query.year)
+    return rows.order_by(*SORTS.get(query.sort, SORTS["name"])[1])
+
+
+@dataclass
+class Facets:
+    """The values the directory can be filtered by (only those some certified city has)."""
+
+    countries: list[tuple[str, str]] = field(default_factory=list)
+    regions: list[tuple[str, str]] = field(default_factory=list)  # (admin area, country)
+    standards: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+
+def facets() -> Facets:
+    """The filter values; two queries, once per public revision."""
+    from .cache import revision
+
+    regions, pairs = cast(
+        tuple[list[tuple[str, str]], set[tuple[str, int]]],
+        cache.get_or_set(f"public:facets:{revision()}", _facet_values, 3600),
+    )
+    codes = {code for _r, code in regions}
+    return Facets(
+        countries=sorted(((c, country_name(c)) for c in codes), key=lambda c: normalize(c[1])),
+        regions=[(area, country) for area, country in regions if area],
+        standards=sorted({s for s, _y in pairs}),
+        years=sorted({y for _s, y in pairs}, reverse=True),
+    )
+
+
+def _facet_values() -> tuple[list[tuple[str, str]], set[tuple[str, int]]]:
+    regions = sorted(
+        Listing.objects.values_list("admin_area", "country").distinct().order_by(),
+        key=lambda r: (r[1], normalize(r[0])),
+    )
+    return regions, set(Listing.objects.values_list("standard", "year").distinct().order_by())
+
+
+def listing(slug: str) -> Listing:
+    found = Listing.objects.filter(slug=slug).first()
+    if found is None:
+        raise Http404("No certified city by that name")
+    return found
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    cohort: str
+    year: int
+    level: str
+    event: str
+    standard: str
+    awarded_on: dt.date | None
+    valid_until: dt.date | None
+    corrected: bool
+
+    @property
+    def event_label(self) -> str:
+        return str(Certification.Event(self.event).label) if self.event else ""
+
+
+def _event(cert: Certification) -> HistoryEvent:
+    return HistoryEvent(
+        cohort=cert.cohort.label,
+        year=award_year(cert),
+        level=cert.level,
+        event=cert.event,
+        standard=cert.standard.code,
+        awarded_on=cert.awarded_on,
+        valid_until=cert.valid_until,
+        corrected=cert.supersedes_id is not None,
+    )
+
+
+def history(city: Listing) -> list[HistoryEvent]:
+    """Every certification event of a listed city, oldest first."""
+    certs = current_certifications().filter(city_id=city.pk).select_related("cohort", "standard")
+    return sorted((_event(c) for c in certs), key=lambda e: cohort_key(e.cohort))
+
+
+def is_expired(row: Listing, today: dt.date | None = None) -> bool:
+    return row.valid_until is not None and row.valid_until < (today or timezone.localdate())
+
+
+@dataclass
+class Statistics:
+    cohorts: list[dict[str, Any]]  # per cohort: label, events by kind, cities to date
+    by_level: list[tuple[str, int]]
+    by_country: list[tuple[str, str, int]]  # code, name, cities
+    first_time: int  # certifications that were a city's first
+    repeat: int  # re-certifications and level changes
+    cities: int
+
+
+def statistics() -> Statistics:
+    """Three grouped queries, whatever the size of the history."""
+    per_cohort: dict[str, Counter[str]] = defaultdict(Counter)
+    for label, event, n in (
+        current_certifications()
+        .values_list("cohort__label", "event")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        per_cohort[label][event] += n
+    firsts = Counter(
+        dict(Listing.objects.values_list("first_cohort").annotate(n=Count("pk")).order_by())
+    )
+    to_date = 0
+    cohorts: list[dict[str, Any]] = []
+    for label in sorted(per_cohort, key=cohort_key):
+        to_date += firsts.get(label, 0)
+        events = per_cohort[label]
+        cohorts.append(
+            {
+                "label": label,
+                "new": events["new"],
+                "level_up": events["level_up"],
+                "recertified": events["recertified"],
+                "level_down": events["level_down"],
+                "total": sum(events.values()),
+                "to_date": to_date,
+            }
+        )
+    by_level_country = list(
+        Listing.objects.values_list("level", "country").annotate(n=Count("pk")).order_by()
+    )
+    levels: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for level, country, n in by_level_country:
+        levels[level] += n
+        places[country] += n
+    by_level = [(lvl, levels[lvl]) for lvl in (*reversed(LEVELS), "") if levels[lvl]]
+    by_country = sorted(
+        ((c, country_name(c), n) for c, n in places.items()), key=lambda r: (-r[2], r[1])
+    )
+    first_time = sum(c["new"] for c in cohorts)
+    total = sum(c["total"] for c in cohorts)
+    return Statistics(
+        cohorts=cohorts,
+        by_level=by_level,
+        by_country=by_country,
+        first_time=first_time,
+        repeat=total - first_time,
+        cities=sum(levels.values()),
+    )
+
+
+CITY_COLUMNS = (
+    "slug",
+    "name",
+    "admin_area",
+    "country",
+    "latitude",
+    "longitude",
+    "level",
+    "standard",
+    "cohort",
+    "year",
+    "awarded_on",
+    "valid_until",
+    "first_cohort",
+    "first_year",
+    "certifications",
+)
+
+
+def export_cities(query: DirectoryQuery | None = None) -> Iterable[dict[str, Any]]:
+    """The directory as open-data records (see `public.opendata.CITY_FIELDS`)."""
+    for row in listings(query or DirectoryQuery()).values(*CITY_COLUMNS).iterator(2000):
+        yield {
+            **row,
+            "level": row["level"] or None,
+            "awarded_on": row["awarded_on"].isoformat() if row["awarded_on"] else None,
+            "valid_until": row["valid_until"].isoformat() if row["valid_until"] else None,
+        }
+
+
+def export_history() -> Iterable[dict[str, Any]]:
+    """Every public certification event, city by city, oldest first: one query, read as plain
+    rows (the history runs to tens of thousands of events)."""
+    rows = (
+        current_certifications()
+        .filter(city__listing__isnull=False)
+        .order_by("city__listing__name", "city__listing__country", "city_id", "cohort__label")
+        .values_list(
+            "city__listing__slug",
+            "city__listing__name",
+            "city__listing__admin_area",
+            "city__listing__country",
+            "city__listing__latitude",
+            "city__listing__longitude",
+            "cohort__label",
+            "awarded_on",
+            "event",
+            "level",
+            "standard__code",
+            "valid_until",
+            "supersedes_id",
+        )
+    )
+    for (
+        slug,
+        name,
+        admin_area,
+        country,
+        latitude,
+        longitude,
+        cohort,
+        awarded_on,
+        event,
+        level,
+        standard,
+        valid_until,
+        supersedes,
+    ) in rows.iterator(chunk_size=5000):
+        yield {
+            "slug": slug,
+            "name": name,
+            "admin_area": admin_area,
+            "country": country,
+            "latitude": latitude,
+            "longitude": longitude,
+            "cohort": cohort,
+            "year": awarded_on.year if awarded_on else cohort_key(cohort)[0],
+            "event": event or None,
+            "level": level or None,
+            "standard": standard,
+            "awarded_on": awarded_on.isoformat() if awarded_on else None,
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "corrected": supersedes is not None,
+        }

@@ -1,0 +1,481 @@
+"""The API as its users meet it: tokens, errors, the city team's assessment from start to
+submission, the certification team's review, and rate limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from citycert.accounts.models import ApiToken
+from citycert.assessments import services as assessments
+from citycert.assessments.models import Answer, Assessment
+from citycert.public.services import refresh
+from citycert.reviews.models import Certification, Cohort
+from citycert.standards.models import StandardVersion
+from tests import factories as f
+
+from .conftest import ApiClient, token_for
+
+pytestmark = pytest.mark.django_db
+
+
+def error_of(response) -> dict:  # type: ignore[no-untyped-def]
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "fields"}
+    return body["error"]
+
+
+# Tokens ---------------------------------------------------------------------------------------
+
+
+def test_it_shows_a_new_token_once_and_stores_only_its_hash(client: Client) -> None:
+    user = f.person()
+    client.force_login(user)
+    response = client.post(reverse("accounts:tokens"), {"name": "dashboard", "scope": "read"})
+    assert response.status_code == 200
+    secret = response.context["issued"].secret
+    assert secret.encode() in response.content
+    assert response["Cache-Control"] == "no-store"
+    stored = ApiToken.objects.get(user=user)
+    assert secret not in stored.token_hash and len(stored.token_hash) == 64
+    again = client.get(reverse("accounts:tokens"))
+    assert secret.encode() not in again.content
+    assert b"dashboard" in again.content
+    assert ApiClient(secret).get("/my/cities").status_code == 200
+
+
+def test_it_records_when_a_token_was_last_used() -> None:
+    user = f.person()
+    secret = token_for(user, "read")
+    assert ApiToken.objects.get(user=user).last_used_at is None
+    ApiClient(secret).get("/my/cities")
+    assert ApiToken.objects.get(user=user).last_used_at is not None
+
+
+def test_a_revoked_token_is_refused_with_401(client: Client) -> None:
+    user = f.person()
+    secret = token_for(user)
+    token = ApiToken.objects.get(user=user)
+    client.force_login(user)
+    client.post(reverse("accounts:revoke_token", args=[token.pk]))
+    entries = LogEntry.objects.get_for_object(token)
+    assert entries.count() == 2 and entries.filter(actor=user).exists()  # made; revoked by them
+    response = ApiClient(secret).get("/my/cities")
+    assert response.status_code == 401
+    assert error_of(response)["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_it_refuses_to_revoke_someone_elses_token(client: Client) -> None:
+    token = ApiToken.objects.get(pk=token_pk(f.person()))
+    client.force_login(f.person())
+    assert client.post(reverse("accounts:revoke_token", args=[token.pk])).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def token_pk(user) -> int:  # type: ignore[no-untyped-def]
+    token_for(user)
+    return ApiToken.objects.get(user=user).pk
+
+
+def test_staff_without_a_second_factor_get_no_token_and_their_tokens_stop_working(
+    client: Client,
+) -> None:
+    staff = f.person(admin=True)
+    client.force_login(staff)
+    response = client.post(reverse("accounts:tokens"), {"name": "x", "scope": "write"})
+    assert response.status_code in (200, 302, 400)
+    assert not ApiToken.objects.filter(user=staff).exists()
+
+    reviewer = f.person(reviewer=True, mfa=True)
+    secret = token_for(reviewer)
+    assert ApiClient(secret).get("/my/cities").status_code == 200
+    reviewer.authenticator_set.all().delete()
+    response = ApiClient(secret).get("/my/cities")
+    assert response.status_code == 403
+    assert error_of(response)["code"] == "mfa_required"
+
+
+def test_a_read_token_cannot_write(standard: None) -> None:
+    lead = f.person()
+    city = f.city()
+    f.lead(city, lead)
+    response = ApiClient(token_for(lead, "read")).post(f"/my/cities/{city.slug}/assessment")
+    assert response.status_code == 403
+    assert error_of(response)["code"] == "insufficient_scope"
+    assert not city.assessments.exists()
+
+
+def test_the_api_ignores_the_session(client: Client, standard: None) -> None:
+    lead = f.person()
+    city = f.city()
+    f.lead(city, lead)
+    client.force_login(lead)
+    assert client.get("/api/v1/my/cities").status_code == 401
+    response = client.post(
+        f"/api/v1/my/cities/{city.slug}/assessment", {}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert not city.assessments.exists()
+
+
+# Errors -----------------------------------------------------------------------------------------
+
+
+def test_errors_have_one_shape_for_unknown_addresses_and_methods() -> None:
+    missing = ApiClient().get("/no/such/thing")
+    assert missing.status_code == 404 and error_of(missing)["code"] == "not_found"
+    wrong = Client().delete("/api/v1/standards")
+    assert wrong.status_code == 405 and error_of(wrong)["code"] == "method_not_allowed"
+    assert wrong["Allow"] == "GET"
+
+
+def test_validation_errors_name_the_field(standard: None) -> None:
+    lead = f.person()
+    city = f.city()
+    f.lead(city, lead)
+    assessments.start(city, lead)
+    api = ApiClient(token_for(lead))
+    response = api.put(
+        f"/my/cities/{city.slug}/assessment/answers/DM1",
+        {"version": 0, "status": "maybe", "narrative": "x" * 5001},
+    )
+    assert response.status_code == 422
+    fields = error_of(response)["fields"]
+    assert {"version", "status", "narrative"} <= set(fields)
+    bad_link = api.put(
+        f"/my/cities/{city.slug}/assessment/answers/DM1",
+        {"version": 1, "status": "not_met", "links": ["ftp://example.org/plan"]},
+    )
+    assert bad_link.status_code == 422
+    assert "links" in error_of(bad_link)["fields"]
+    nul = api.put(
+        f"/my/cities/{city.slug}/assessment/answers/DM1",
+        {"version": 1, "status": "not_met", "narrative": "a\x00b"},
+    )
+    assert nul.status_code == 422 and "narrative" in error_of(nul)["fields"]
+    assert Answer.objects.get(assessment__city=city, criterion__code="DM1").version == 1
+
+
+# The city team's assessment ---------------------------------------------------------------------
+
+
+def test_a_lead_takes_an_assessment_from_start_to_submitted(standard: None) -> None:
+    lead = f.person()
+    city = f.city()
+    f.lead(city, lead)
+    api = ApiClient(token_for(lead))
+    mine = api.get("/my/cities").json()
+    assert [(c["slug"], c["roles"]) for c in mine] == [(city.slug, ["lead"])]
+
+    started = api.post(f"/my/cities/{city.slug}/assessment", {"carry_forward": False})
+    assert started.status_code == 201
+    assessment = started.json()
+    assert assessment["state"] == "draft" and assessment["answered"] == 0
+    assert len(assessment["problems"]) >= assessment["criteria"]
+
+    page = api.get(f"/my/cities/{city.slug}/assessment/answers", limit=5, offset=0).json()
+    assert page["count"] == assessment["criteria"] and len(page["items"]) == 5
+    codes = [
+        a["criterion"]
+        for a in api.get(f"/my/cities/{city.slug}/assessment/answers", limit=500).json()["items"]
+    ]
+    first = codes[0]
+    claimed = api.put(
+        f"/my/cities/{city.slug}/assessment/answers/{first}",
+        {"version": 1, "status": "claimed", "items": ["a"], "narrative": "Adopted in 2021."},
+    )
+    assert claimed.status_code == 200, claimed.json()
+    assert claimed.json()["version"] == 2
+    uploaded = api.post(
+        f"/my/cities/{city.slug}/assessment/answers/{first}/evidence",
+        files={"file": SimpleUploadedFile("plan.pdf", f.TINY_PDF)},
+    )
+    assert uploaded.status_code == 201, uploaded.json()
+    assert uploaded.json()["content_type"] == "application/pdf"
+    for code in codes[1:]:
+        response = api.put(
+            f"/my/cities/{city.slug}/assessment/answers/{code}",
+            {"version": 1, "status": "not_met"},
+        )
+        assert response.status_code == 200, response.json()
+    current = api.get(f"/my/cities/{city.slug}/assessment").json()
+    if current["outcome_gate_required"]:
+        option = StandardVersion.objects.get(code=current["standard"]).outcome_options.first()
+        assert option is not None
+        saved = api.put(
+            f"/my/cities/{city.slug}/assessment/outcome",
+            {"version": 1, "option": option.code, "narrative": "Census figures."},
+        )
+        assert saved.status_code == 200, saved.json()
+    preview = api.get(f"/my/cities/{city.slug}/assessment/score").json()
+    assert preview["points"] >= 0 and preview["possible"] > 0
+    problems = api.get(f"/my/cities/{city.slug}/assessment").json()["problems"]
+    if problems:  # the claim needs more documents than one file: a link each for the rest
+        dm = api.get(f"/my/cities/{city.slug}/assessment/answers/{first}").json()
+        api.put(
+            f"/my/cities/{city.slug}/assessment/answers/{first}",
+            {
+                "version": dm["version"],
+                "status": "claimed",
+                "items": ["a"],
+                "links": [f"https://example.org/doc{i}" for i in range(10)],
+            },
+        )
+    submitted = api.post(f"/my/cities/{city.slug}/assessment/submit")
+    assert submitted.status_code == 200, submitted.json()
+    assert submitted.json()["state"] == "submitted"
+    assert Assessment.objects.get(city=city).submitted_by == lead
+    # The audit trail names the token's owner.
+    assert LogEntry.objects.filter(actor=lead).exists()
+
+
+def test_submitting_too_early_lists_what_is_missing(standard: None) -> None:
+    lead = f.person()
+    city = f.city()
+    f.lead(city, lead)
+    assessments.start(city, lead)
+    response = ApiClient(token_for(lead)).post(f"/my/cities/{city.slug}/assessment/submit")
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "refused" and len(error["fields"]["assessment"]) > 1
+    assert Assessment.objects.get(city=city).state == "draft"
+
+
+def test_a_stale_version_is_refused_with_409_and_nothing_changes(standard: None) -> None:
+    lead, contributor = f.person(), f.person()
+    city = f.city()
+    f.lead(city, lead)
+    f.member(city, contributor)
+    assessment = assessments.start(city, lead)
+    dm1 = assessment.answers.get(criterion__code="DM1")
+    assessments.assign(dm1, contributor)
+    mine, theirs = ApiClient(token_for(lead)), ApiClient(token_for(contributor))
+    first = theirs.put(
+        f"/my/cities/{city.slug}/assessment/answers/DM1",
+        {"version": 1, "status": "claimed", "items": ["a"], "narrative": "theirs"},
+    )
+    assert first.status_code == 200
+    late = mine.put(
+        f"/my/cities/{city.slug}/assessment/answers/DM1",
+        {"version": 1, "status": "not_met", "narrative": "mine"},
+    )
+    assert late.status_code == 409
+    error = error_of(late)
+    assert error["code"] == "conflict" and error["fields"]["version"] == ["2"]
+    dm1.refresh_from_db()
+    assert dm1.narrative == "theirs" and dm1.version == 2
+
+
+def test_a_refused_file_is_a_400_naming_the_file(standard: None) -> None:
+    lead = f.person()
+    city = f.city()
+    f.lead(city, lead)
+    assessments.start(city, lead)
+    response = ApiClient(token_for(lead)).post(
+        f"/my/cities/{city.slug}/assessment/answers/DM1/evidence",
+        files={"file": SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 not a document")},
+    )
+    assert response.status_code == 400
+    assert "file" in error_of(response)["fields"]
+
+
+def test_cities_the_person_has_nothing_to_do_with_do_not_exist(standard: None) -> None:
+    stranger = f.person()
+    city = f.city()
+    f.lead(city)
+    response = ApiClient(token_for(stranger)).get(f"/my/cities/{city.slug}/assessment")
+    assert response.status_code == 404
+
+
+# Public data ------------------------------------------------------------------------------------
+
+
+def test_public_data_shows_only_published_certifications(standard: None) -> None:
+    certified, pending = f.city("Certified"), f.city("Pending", country="CL")
+    version = StandardVersion.objects.get(code="2022")
+    announced = Cohort.objects.create(label="2024-02", published_at=timezone.now())
+    original = Certification.objects.create(
+        city=certified,
+        cohort=announced,
+        standard=version,
+        level="silver",
+        event="new",
+        published_at=announced.published_at,
+    )
+    Certification.objects.create(
+        city=certified,
+        cohort=announced,
+        standard=version,
+        level="gold",
+        event="new",
+        supersedes=original,
+        correction_reason="Misread announcement.",
+        published_at=announced.published_at,
+    )
+    unpublished = Cohort.objects.create(label="2026-06")
+    Certification.objects.create(city=pending, cohort=unpublished, standard=version, level="gold")
+    refresh()
+    api = ApiClient()
+    profile = api.get(f"/cities/{certified.slug}").json()
+    assert profile["level"] == "gold"
+    assert [(h["cohort"], h["level"], h["corrected"]) for h in profile["history"]] == [
+        ("2024-02", "gold", True)
+    ]
+    assert api.get(f"/cities/{pending.slug}").status_code == 404
+    listed = api.get("/cities").json()
+    assert [c["slug"] for c in listed["items"]] == [certified.slug] and listed["count"] == 1
+    assert api.get("/cities", country="CL").json()["count"] == 0
+    assert api.get("/cities", level="gold", country="us").json()["count"] == 1
+    assert api.get("/cities", level="bronze").status_code == 422
+    stats = api.get("/statistics").json()
+    assert stats["cities"] == 1 and stats["by_level"] == [{"level": "gold", "cities": 1}]
+    assert [c["label"] for c in api.get("/cohorts").json()] == ["2024-02"]
+    assert api.get("/cohorts/2026-06").status_code == 404
+    assert api.get("/cohorts/2024-02").json()["new"][0]["level"] == "gold"
+
+
+def test_the_standard_is_public(standard: None) -> None:
+    api = ApiClient()
+    versions = api.get("/standards").json()
+    assert "2022" in [v["code"] for v in versions]
+    detail = api.get("/standards/2022").json()
+    assert detail["criteria"][0]["code"] and detail["criteria"][0]["checklist"]
+    assert api.get("/standards/1999").status_code == 404
+
+
+# Rate limits ------------------------------------------------------------------------------------
+
+
+@override_settings(API_RATE_ANONYMOUS="3/min", API_RATE_TOKEN="2/hour")
+def test_it_limits_the_rate_per_address_and_per_token(standard: None) -> None:
+    api = ApiClient()
+    assert [api.get("/standards").status_code for _ in range(3)] == [200, 200, 200]
+    over = api.get("/standards")
+    assert over.status_code == 429
+    assert error_of(over)["code"] == "rate_limited"
+    assert 1 <= int(over["Retry-After"]) <= 60
+    other = Client(REMOTE_ADDR="192.0.2.9").get("/api/v1/standards")
+    assert other.status_code == 200
+
+    user = f.person()
+    first, second = ApiClient(token_for(user)), ApiClient(token_for(user))
+    assert [first.get("/my/cities").status_code for _ in range(2)] == [200, 200]
+    limited = first.get("/my/cities")
+    assert limited.status_code == 429 and 1 <= int(limited["Retry-After"]) <= 3600
+    assert second.get("/my/cities").status_code == 200
+
+
+# The certification team -------------------------------------------------------------------------
+
+
+def test_the_certification_team_reviews_decides_and_publishes(standard: None) -> None:
+    city, _lead, assessment = f.submitted_assessment("Gamma", "US", claimed=3)
+    admin = ApiClient(token_for(f.person(admin=True, mfa=True)))
+    reviewer_user = f.person(reviewer=True, mfa=True)
+    reviewer = ApiClient(token_for(reviewer_user))
+
+    queue = admin.get("/program/reviews").json()
+    assert [item["id"] for item in queue["items"]] == [assessment.pk]
+    assigned = admin.post(
+        f"/program/reviews/{assessment.pk}/reviewers", {"reviewer": reviewer_user.email}
+    )
+    assert assigned.status_code == 201
+    # Before declaring, the reviewer sees nothing of the assessment.
+    assert reviewer.get(f"/my/reviews/{city.slug}").status_code == 403
+    declared = reviewer.post(f"/my/reviews/{city.slug}/declaration", {"conflict": False})
+    assert declared.status_code == 200 and declared.json()["conflict"] is False
+    standings = reviewer.get(f"/my/reviews/{city.slug}").json()["standings"]
+    claimed = [s["criterion"] for s in standings]
+    assert len(claimed) == 3
+    saved = reviewer.put(
+        f"/my/reviews/{city.slug}/validations",
+        {"verdicts": [{"criterion": code, "verdict": "validated"} for code in claimed]},
+    )
+    assert saved.json() == {"saved": 3}
+    unknown = reviewer.put(
+        f"/my/reviews/{city.slug}/validations",
+        {"verdicts": [{"criterion": "XX9", "verdict": "validated"}]},
+    )
+    assert unknown.status_code == 400
+    review = admin.get(f"/program/reviews/{assessment.pk}").json()
+    assert all(s["final"] == "validated" for s in review["standings"])
+    computed = review["computed_level"]
+    decided = admin.post(
+        f"/program/reviews/{assessment.pk}/decision",
+        {
+            "level": "silver",
+            "rationale": "Validated as claimed.",
+            "difference_reason": "" if computed == "silver" else "Panel judgement.",
+            "cohort": "2026-06",
+        },
+    )
+    assert decided.status_code == 201, decided.json()
+    assert [c["label"] for c in admin.get("/program/cohorts").json()] == ["2026-06"]
+    assert ApiClient().get(f"/cities/{city.slug}").status_code == 404  # not announced yet
+    published = admin.post("/program/cohorts/2026-06/publish")
+    assert published.status_code == 200, published.json()
+    profile = ApiClient().get(f"/cities/{city.slug}").json()
+    assert profile["level"] == "silver" and profile["history"][0]["event"] == "new"
+
+
+# Bounded queries ----------------------------------------------------------------------------------
+
+
+def test_lists_take_a_bounded_number_of_queries(
+    standard: None, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    city, lead, _assessment = f.submitted_assessment("Gamma", "US", claimed=3)
+    for n in range(3):
+        f.submitted_assessment(f"Other {n}", "US", claimed=1)
+    team = ApiClient(token_for(lead))
+    admin = ApiClient(token_for(f.person(admin=True, mfa=True)))
+    with django_assert_max_num_queries(20):
+        answers = team.get(f"/my/cities/{city.slug}/assessment/answers", limit=200).json()
+    assert answers["count"] > 20 and len(answers["items"]) == answers["count"]
+    with django_assert_max_num_queries(12):
+        assert len(admin.get("/program/reviews").json()["items"]) == 4
+    with django_assert_max_num_queries(12):
+        assert len(ApiClient().get("/standards/2022").json()["criteria"]) > 20
+    with django_assert_max_num_queries(4):
+        assert ApiClient().get("/cities").json()["count"] == 0
+    with django_assert_max_num_queries(6):
+        assert ApiClient().get("/statistics").json()["cities"] == 0
+
+
+@override_settings(API_PROXY_COUNT=1, API_RATE_ANONYMOUS="1/min")
+def test_behind_a_proxy_each_client_address_has_its_own_limit(standard: None) -> None:
+    client = Client()
+    first = {"HTTP_X_FORWARDED_FOR": "198.51.100.1"}
+    second = {"HTTP_X_FORWARDED_FOR": "198.51.100.2"}
+    assert client.get("/api/v1/standards", **first).status_code == 200
+    assert client.get("/api/v1/standards", **first).status_code == 429
+    assert client.get("/api/v1/standards", **second).status_code == 200
+
+
+def test_the_openapi_document_is_served_as_the_fuzzer_reads_it() -> None:
+    from citycert.api.api import api
+
+    served = Client().get("/api/v1/openapi.json")
+    assert served.status_code == 200
+    document = served.json()
+    assert document == json.loads(json.dumps(api.get_openapi_schema(), cls=DjangoJSONEncoder))
+    assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status in ("422", "429") if "{" in path else ("429",):
+                assert status in operation["responses"], f"{method} {path}: {status}"
+            errors = {s: r for s, r in operation["responses"].items() if s >= "400"}
+            assert all(
+                r["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
+                for r in errors.values()
+            ), f"{method} {path}"

@@ -1,0 +1,174 @@
+"""Every API operation, for every kind of person (with a token for those signed in), answers
+with the status the policy says, as the pages do: no token 401; a city a person has nothing to
+do with 404; an action they may not take on a city they know 403.
+
+The table has one row per operation of the OpenAPI document; an operation added without a row
+fails `test_every_operation_has_a_row`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+
+from citycert.accounts.models import ApiToken
+from citycert.accounts.services import create_token
+from citycert.api.api import api
+from citycert.reviews.models import Cohort
+from tests import factories as f
+from tests.accounts.test_authorization_matrix import ROLES, World, everyone, row
+from tests.accounts.test_authorization_matrix import world as world  # the same people and cities
+
+#: Who reaches city A's assessment (draft): its team, its coach, its reviewer, the admins.
+SEE_A = row(401, 200, 200, 404, 200, 404, 200, 200, 404)
+#: DM1 is assigned to the contributor: the lead and they may change it.
+EDIT_DM1 = row(401, 200, 200, 404, 403, 404, 403, 403, 404)
+UPLOAD_DM1 = row(401, 201, 201, 404, 403, 404, 403, 403, 404)
+#: The lead alone runs the assessment; it is open already and not complete (400).
+LEAD_A = row(401, 400, 403, 404, 403, 404, 403, 403, 404)
+LEAD_A_OK = row(401, 200, 403, 404, 403, 404, 403, 403, 404)
+#: A's reviewer only; A's assessment is not in review, so even they find no review there.
+REVIEWER_A = row(401, 403, 403, 404, 404, 404, 403, 403, 404)
+SIGNED_IN = {**everyone(200), "anonymous": 401}
+
+
+def admin(status: int) -> dict[str, int]:
+    return {**everyone(403), "anonymous": 401, "admin": status}
+
+
+@dataclass(frozen=True)
+class Op:
+    path: Callable[[World], str]
+    expected: dict[str, int]
+    body: Callable[[World], Any] | None = None
+
+
+def a(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/my/cities/{w.a.slug}{suffix}"
+
+
+def submitted(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/program/reviews/{w.ids['submitted']}{suffix}"
+
+
+TABLE: dict[str, Op] = {
+    # Public.
+    "GET /standards": Op(lambda w: "/standards", everyone(200)),
+    "GET /standards/{code}": Op(lambda w: "/standards/2022", everyone(200)),
+    "GET /cities": Op(lambda w: "/cities?country=US&sort=level", everyone(200)),
+    "GET /cities/{slug}": Op(lambda w: f"/cities/{w.b.slug}", everyone(200)),
+    "GET /statistics": Op(lambda w: "/statistics", everyone(200)),
+    "GET /cohorts": Op(lambda w: "/cohorts", everyone(200)),
+    "GET /cohorts/{label}": Op(lambda w: "/cohorts/2024-02", everyone(200)),
+    # City teams.
+    "GET /my/cities": Op(lambda w: "/my/cities", SIGNED_IN),
+    "GET /my/cities/{slug}/assessment": Op(a("/assessment"), SEE_A),
+    "POST /my/cities/{slug}/assessment": Op(a("/assessment"), LEAD_A, lambda w: {}),
+    "GET /my/cities/{slug}/assessment/answers": Op(a("/assessment/answers"), SEE_A),
+    "GET /my/cities/{slug}/assessment/answers/{code}": Op(a("/assessment/answers/DM1"), SEE_A),
+    "PUT /my/cities/{slug}/assessment/answers/{code}": Op(
+        a("/assessment/answers/DM1"), EDIT_DM1, lambda w: {"version": 1, "status": "not_met"}
+    ),
+    "POST /my/cities/{slug}/assessment/answers/{code}/evidence": Op(
+        a("/assessment/answers/DM1/evidence"), UPLOAD_DM1, lambda w: "file"
+    ),
+    "PUT /my/cities/{slug}/assessment/outcome": Op(
+        a("/assessment/outcome"),
+        LEAD_A_OK,
+        lambda w: {"version": 1, "option": "broadband", "narrative": "Census 2020."},
+    ),
+    "GET /my/cities/{slug}/assessment/score": Op(a("/assessment/score"), SEE_A),
+    "POST /my/cities/{slug}/assessment/submit": Op(a("/assessment/submit"), LEAD_A, lambda w: {}),
+    # The certification team.
+    "GET /program/reviews": Op(lambda w: "/program/reviews", admin(200)),
+    "GET /program/reviews/{assessment_id}": Op(submitted(), admin(200)),
+    "POST /program/reviews/{assessment_id}/reviewers": Op(
+        submitted("/reviewers"),
+        admin(201),
+        lambda w: {"reviewer": w.users["reviewer_unassigned"].email},
+    ),
+    # Submitted, not yet in review: the decision is refused (400).
+    "POST /program/reviews/{assessment_id}/decision": Op(
+        submitted("/decision"),
+        admin(400),
+        lambda w: {"level": "silver", "rationale": "Meets it.", "cohort": "2026-06"},
+    ),
+    "GET /program/cohorts": Op(lambda w: "/program/cohorts", admin(200)),
+    "POST /program/cohorts/{label}/publish": Op(
+        lambda w: "/program/cohorts/2026-06/publish", admin(200), lambda w: {}
+    ),
+    # reviewer_a has declared already (400); others are not A's reviewers.
+    "POST /my/reviews/{slug}/declaration": Op(
+        lambda w: f"/my/reviews/{w.a.slug}/declaration",
+        row(401, 403, 403, 404, 400, 404, 403, 403, 404),
+        lambda w: {"conflict": False},
+    ),
+    "GET /my/reviews/{slug}": Op(lambda w: f"/my/reviews/{w.a.slug}", REVIEWER_A),
+    "PUT /my/reviews/{slug}/validations": Op(
+        lambda w: f"/my/reviews/{w.a.slug}/validations",
+        REVIEWER_A,
+        lambda w: {"verdicts": [{"criterion": "DM1", "verdict": "validated"}]},
+    ),
+}
+
+
+def operations() -> set[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return {
+        f"{method.upper()} {path.removeprefix('/api/v1')}"
+        for path, methods in paths.items()
+        for method in methods
+    }
+
+
+def test_every_operation_has_a_row() -> None:
+    found = operations()
+    assert sorted(found - TABLE.keys()) == [], "API operations missing from the table"
+    assert sorted(TABLE.keys() - found) == [], "rows for operations that no longer exist"
+
+
+@pytest.fixture
+def tokens(world: World) -> dict[str, str]:
+    """A write token for every signed-in role."""
+    _c, _owner, assessment = f.submitted_assessment("Gamma", "US", claimed=2)
+    world.ids["submitted"] = assessment.pk
+    Cohort.objects.create(label="2026-06")
+    return {
+        role: create_token(user, "matrix", ApiToken.Scope.WRITE).secret
+        for role, user in world.users.items()
+    }
+
+
+def call(world: World, tokens: dict[str, str], key: str, role: str) -> int:
+    method, _path = key.split(" ", 1)
+    op = TABLE[key]
+    url = "/api/v1" + op.path(world)
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role != "anonymous" else {}
+    client = Client(enforce_csrf_checks=True)
+    body = op.body(world) if op.body else None
+    if method == "GET":
+        return client.get(url, headers=headers).status_code
+    if body == "file":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile("plan.pdf", f.TINY_PDF, content_type="application/pdf")
+        return client.post(url, {"file": upload}, headers=headers).status_code
+    send = client.post if method == "POST" else client.put
+    return send(url, body or {}, content_type="application/json", headers=headers).status_code
+
+
+@pytest.mark.parametrize("key", sorted(TABLE))
+def test_each_role_gets_the_expected_status(world: World, tokens: dict[str, str], key: str) -> None:
+    seen = {}
+    for role in ROLES:
+        cache.clear()  # rate limits are not what this test is about
+        with transaction.atomic():  # every role meets the same world
+            seen[role] = call(world, tokens, key, role)
+            transaction.set_rollback(True)
+    assert seen == TABLE[key].expected, key

@@ -1,0 +1,50 @@
+"""The report page in a real browser: no axe-core violation in English or Spanish, and the PDF's
+progress updates by itself (htmx) until the download is offered."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from citycert.assessments import services
+from tests import factories as f
+from tests.browser.conftest import axe_violations
+from tests.browser.test_people_pages import sign_in
+from tests.reports.conftest import assessed_city, decide
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_report_page_has_no_violation(page, live_server, language: str) -> None:  # type: ignore[no-untyped-def]
+    c, lead, earlier = assessed_city("Rosario", claimed=26, admin_area="Santa Fe")
+    decide(earlier, validated=24, cohort="2023-06")
+    current = services.start(c, lead, carry_forward=False)
+    f.answer_all(current, lead, claimed=28)
+    for i, claimed in enumerate((12, 16, 20, 24, 30)):
+        assessed_city(f"Peer {i}", claimed=claimed)
+    sign_in(page, live_server, lead)
+    if language != "en":
+        page.goto("/")
+        page.select_option("#language-select", language)
+        page.click("form.language-form button")
+    for url, charts in [
+        (f"/my/cities/{c.slug}/reports/", 0),
+        (f"/my/cities/{c.slug}/reports/assessments/{current.pk}/", 1),
+        (f"/my/cities/{c.slug}/reports/assessments/{earlier.pk}/", 1),
+    ]:
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("svg[role=img] > title").count() == charts
+        assert axe_violations(page) == [], url
+
+
+def test_the_pdf_progress_updates_by_itself(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    c, lead, assessment = assessed_city("Rosario", claimed=20, submit=False)
+    sign_in(page, live_server, lead)
+    page.goto(f"/my/cities/{c.slug}/reports/assessments/{assessment.pk}/")
+    page.click(".pdf-box button")
+    assert page.locator(".pdf-status").inner_text().startswith("The PDF is waiting")
+    assert axe_violations(page) == []
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    link = page.locator(".pdf-box a[download]")
+    link.wait_for(timeout=15_000)  # htmx polls every 2 s; no reload
+    assert "Download the PDF" in link.inner_text()
