@@ -4,6 +4,7 @@ progress updates by itself (htmx) until the download is offered."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from django.core.management import call_command
 
 from citycert.assessments import services
@@ -48,3 +49,6 @@ def test_the_pdf_progress_updates_by_itself(page, live_server) -> None:  # type:
     link = page.locator(".pdf-box a[download]")
     link.wait_for(timeout=15_000)  # htmx polls every 2 s; no reload
     assert "Download the PDF" in link.inner_text()
+    # The fragment htmx swapped in also offers a new PDF, still with no reload.
+    expect(page.get_by_role("button", name="Make a new PDF")).to_be_visible()
+    assert axe_violations(page) == []
