@@ -73,6 +73,17 @@ def page(browser, live_server, transactional_db):  # type: ignore[no-untyped-def
     clear_published_certifications()
 
 
+def choose_language(page, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Switch the site's language from the current page's language form, and wait for the
+    answer: a click only starts the form's navigation, and going elsewhere before it ends
+    would lose the choice."""
+    from playwright.sync_api import expect
+
+    page.select_option("#language-select", language)
+    page.click("form.language-form button")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     """Run axe-core on the page: WCAG 2.x A and AA rules and best practices."""
     page.add_script_tag(path=str(AXE))

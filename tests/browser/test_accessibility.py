@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, choose_language
 
 PAGES = [
     "/",
@@ -24,8 +24,7 @@ PAGES = [
 def test_axe_finds_no_violation(page, url: str, language: str) -> None:  # type: ignore[no-untyped-def]
     if language != "en":
         page.goto("/")
-        page.select_option("#language-select", language)
-        page.click("form.language-form button")
+        choose_language(page, language)
     page.goto(url)
     assert page.locator("html").get_attribute("lang") == language
     assert axe_violations(page) == []

@@ -4,12 +4,12 @@ progress updates by itself (htmx) until the download is offered."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from citycert.assessments import services
 from tests import factories as f
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, choose_language
 from tests.browser.test_people_pages import sign_in
 from tests.reports.conftest import assessed_city, decide
 
@@ -25,8 +25,7 @@ def test_the_report_page_has_no_violation(page, live_server, language: str) -> N
     sign_in(page, live_server, lead)
     if language != "en":
         page.goto("/")
-        page.select_option("#language-select", language)
-        page.click("form.language-form button")
+        choose_language(page, language)
     for url, charts in [
         (f"/my/cities/{c.slug}/reports/", 0),
         (f"/my/cities/{c.slug}/reports/assessments/{current.pk}/", 1),

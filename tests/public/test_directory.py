@@ -89,3 +89,17 @@ def test_it_is_paginated(world: World, client: Client) -> None:
     second = names(client.get("/cities/", {"page": "2"}).text)
     assert len(first) == 50 and second and not set(first) & set(second)
     assert client.get("/cities/", {"page": "999"}).status_code == 200  # the last page
+
+
+def test_the_map_zooms_in_on_the_cities_the_filters_find(world: World, client: Client) -> None:
+    def view_width(text: str) -> float:
+        match = re.search(r'<svg[^>]*class="map-svg"[^>]*viewBox="([^"]+)"', text)
+        assert match is not None
+        return float(match.group(1).split()[2])
+
+    whole = client.get("/cities/map/").text
+    assert "the map zooms in on them" not in whole
+    chile = client.get("/cities/map/", {"country": "CL"}).text
+    assert "the map zooms in on them" in chile
+    assert view_width(chile) < view_width(whole)
+    assert "Valdivia" in chile

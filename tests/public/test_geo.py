@@ -308,3 +308,86 @@ def test_markers_sit_where_the_projection_puts_them() -> None:
     for point, marker in zip(EDGES, markers(draw(EDGES)), strict=True):
         x, y = frame.place(point.longitude, point.latitude)
         assert position(marker) == (round(x), round(y))
+
+
+# Zooming to the cities shown ------------------------------------------------------------------
+
+
+def window(root: ET.Element) -> tuple[float, float, float, float]:
+    x, y, width, height = (float(v) for v in root.attrib["viewBox"].split())
+    return x, y, width, height
+
+
+def scale_of(element: ET.Element) -> float:
+    transform = element.attrib["transform"]
+    assert transform.startswith("scale(") and transform.endswith(")")
+    return float(transform[len("scale(") : -1])
+
+
+def legend_box(root: ET.Element) -> tuple[float, float, float, float]:
+    """The legend's left, top, right and bottom, in the map's units."""
+    legend = root.find("svg:g[@class='map-legend']", NS)
+    assert legend is not None
+    transform = legend.attrib["transform"]
+    numbers = [
+        float(n)
+        for n in transform.replace("translate(", "").replace("scale(", "").replace(")", "").split()
+    ]
+    left, top = numbers[0], numbers[1]
+    scale = numbers[2] if len(numbers) > 2 else 1.0
+    rect = legend.find("svg:rect", NS)
+    assert rect is not None
+    width, height = float(rect.attrib["width"]) * scale, float(rect.attrib["height"]) * scale
+    return left, top, left + width, top + height
+
+
+def test_fit_zooms_in_on_cities_close_together_keeping_the_maps_proportions() -> None:
+    whole_width, whole_height = view_box(draw([BOGOTA]))
+    root = draw([BOGOTA], fit=True)
+    x, y, width, height = window(root)
+    assert width == pytest.approx(whole_width / geo.MAX_ZOOM, abs=0.01)
+    assert width / height == pytest.approx(whole_width / whole_height, rel=0.01)
+    bx, by = position(markers(root)[0])
+    assert x < bx < x + width and y < by < y + height
+    # The width and height attributes stay those of the whole map: only the view changes.
+    assert root.attrib["height"] == draw([BOGOTA]).attrib["height"]
+
+
+def test_fit_keeps_the_whole_map_when_the_cities_span_the_americas() -> None:
+    assert window(draw(EDGES, fit=True)) == (0, 0, *view_box(draw(EDGES)))
+    assert window(draw([], fit=True)) == (0, 0, *view_box(draw([])))
+
+
+def test_markers_borders_and_legend_keep_their_size_on_screen_when_zoomed() -> None:
+    root = draw([BOGOTA], fit=True)
+    zoom = geo.MAX_ZOOM
+    for shape in root.iterfind("svg:defs/svg:path", NS):
+        assert scale_of(shape) == pytest.approx(1 / zoom)
+    land = root.find("svg:g[@class='map-land']", NS)
+    assert land is not None and float(land.attrib["stroke-width"]) == pytest.approx(0.5 / zoom)
+    left, top, right, bottom = legend_box(root)
+    whole = legend_box(draw([BOGOTA]))
+    assert (right - left) * zoom == pytest.approx(whole[2] - whole[0], abs=0.01)
+    assert (bottom - top) * zoom == pytest.approx(whole[3] - whole[1], abs=0.01)
+    # The legend's shapes are grown back by as much as <defs> shrank them.
+    for use in root.iterfind("svg:g[@class='map-legend']/svg:use", NS):
+        assert scale_of(use) == pytest.approx(zoom)
+    x, y, width, height = window(root)
+    assert x <= left and right <= x + width and y <= top and bottom <= y + height
+
+
+def test_the_legend_moves_to_a_corner_that_covers_no_city() -> None:
+    # Cities on a line from south-west to north-east: the bottom-left and top-right corners of
+    # the zoomed map hold cities, the bottom-right one does not.
+    line = [
+        MapPoint(f"City {k}", "Somewhere", -20 + k, -75 + k, "silver", f"/cities/c{k}/")
+        for k in range(21)
+    ]
+    root = draw(line, fit=True)
+    x, y, width, height = window(root)
+    assert width < view_box(draw(line))[0]  # it did zoom
+    left, top, right, bottom = legend_box(root)
+    assert left > x + width / 2 and top > y + height / 2  # bottom right
+    for marker in markers(root):
+        mx, my = position(marker)
+        assert not (left <= mx <= right and top <= my <= bottom)

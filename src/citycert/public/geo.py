@@ -184,7 +184,20 @@ class _Frame:
 class _Basemap:
     frame: _Frame
     countries: tuple[tuple[str, str], ...]  # (name in English, SVG path data)
-    svg: str  # the sea and the land, ready to put in the map
+    land: str  # the countries' <path> elements, ready to put in the map
+
+    def svg(self, zoom: float = 1.0) -> str:
+        """The sea and the land; borders keep their width on screen however far the map zooms."""
+        return "".join(
+            (
+                f'<rect width="{self.frame.width}" height="{self.frame.height}" fill="{SEA}"/>',
+                f'<g class="map-land" aria-hidden="true" fill="{LAND}" stroke="{BORDER}" '
+                f'stroke-width="{_number(0.5 / zoom)}" stroke-linejoin="round" '
+                'fill-rule="evenodd">',
+                self.land,
+                "</g>",
+            )
+        )
 
 
 def _simplify(points: Sequence[tuple[float, float]], tolerance: float) -> list[int]:
@@ -332,16 +345,14 @@ def _basemap() -> _Basemap:
                 rings.append(ring[:-1] if ring[0] == ring[-1] else ring)
         if rings:
             countries.append((name, _path_data(rings)))
-    svg = "".join(
-        (
-            f'<rect width="{frame.width}" height="{frame.height}" fill="{SEA}"/>',
-            f'<g class="map-land" aria-hidden="true" fill="{LAND}" stroke="{BORDER}" '
-            'stroke-width=".5" stroke-linejoin="round" fill-rule="evenodd">',
-            *(f'<path data-country="{xml_text(n)}" d="{d}"/>' for n, d in countries),
-            "</g>",
-        )
-    )
-    return _Basemap(frame, tuple(countries), svg)
+    land = "".join(f'<path data-country="{xml_text(n)}" d="{d}"/>' for n, d in countries)
+    return _Basemap(frame, tuple(countries), land)
+
+
+def _number(value: float) -> str:
+    """A short decimal for an SVG attribute: 0.5 -> ".5", 2.0 -> "2"."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text.removeprefix("0") if text.startswith("0.") else text
 
 
 # --- Markers and the whole map ----------------------------------------------------------------
@@ -367,6 +378,45 @@ def level_names() -> dict[LevelCode, str]:
     }
 
 
+# Zooming to the cities shown: at most this many times closer than the whole map, so that one
+# city still appears with its country around it; a window this much wider than the cities'
+# extent on each side, so markers at the edge are not cut.
+MAX_ZOOM = 8.0
+FIT_MARGIN = 0.12
+FIT_MINIMUM = 1.15  # closer than this is not worth leaving the whole map for
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The part of the map a viewBox shows: its top-left corner and how far it zooms in."""
+
+    left: float
+    top: float
+    zoom: float
+
+
+def _fit(positions: Sequence[tuple[float, float]], frame: _Frame) -> _Window:
+    """The window that shows every position as closely as MAX_ZOOM allows, with the whole
+    map's proportions; the whole map when that is about as close."""
+    whole = _Window(0.0, 0.0, 1.0)
+    if not positions:
+        return whole
+    xs, ys = [x for x, _ in positions], [y for _, y in positions]
+    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+    zoom = min(
+        MAX_ZOOM,
+        frame.width / (span_x * (1 + 2 * FIT_MARGIN) or 1e-9),
+        frame.height / (span_y * (1 + 2 * FIT_MARGIN) or 1e-9),
+    )
+    if zoom < FIT_MINIMUM:
+        return whole
+    width, height = frame.width / zoom, frame.height / zoom
+    centre_x, centre_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    left = min(max(centre_x - width / 2, 0.0), frame.width - width)
+    top = min(max(centre_y - height / 2, 0.0), frame.height - height)
+    return _Window(left, top, zoom)
+
+
 def render_map(
     points: Iterable[MapPoint],
     *,
@@ -375,6 +425,7 @@ def render_map(
     width: int = 960,
     link: bool = True,
     id_prefix: str | None = None,
+    fit: bool = False,
 ) -> SafeString:
     """The map as one <svg> element, with a marker for each point.
 
@@ -383,6 +434,10 @@ def render_map(
     keyboard and read by a screen reader; the svg is then a group labelled by its <title> and
     described by its <desc>. Without it (for PDFs and images), the svg is one image named by
     its <title> and <desc>, which should then say what the map shows.
+
+    With `fit`, the map zooms in (up to MAX_ZOOM times) on the part of the Americas where the
+    points are, when they are close enough together for that to help: a country, a region,
+    a few cities. Markers, borders and the legend keep their size on screen.
 
     Markers are drawn, and reached with the Tab key, in the order of `points`. Points outside
     the frame (beyond the Americas) are left out. `width` sets the width attribute (the height
@@ -404,19 +459,25 @@ def render_map(
     left, top, scale = frame.left, frame.top, frame.scale
     sin, cos, sqrt = math.sin, math.cos, math.sqrt
     right, bottom = frame.width, frame.height
-    markers: list[str] = []
+    placed: list[tuple[MapPoint, float, float]] = []
     for point in points:
-        level = point.level
-        if level not in levels:
-            raise ValueError(f"unknown certification level {level!r} for {point.name!r}")
+        if point.level not in levels:
+            raise ValueError(f"unknown certification level {point.level!r} for {point.name!r}")
         dlon = point.longitude * _RADIANS - _LON0
         lat = point.latitude * _RADIANS
         sin_lat, cos_lat, cos_dlon = sin(lat), cos(lat), cos(dlon)
         k = sqrt(2 / max(1 + _SIN_LAT0 * sin_lat + _COS_LAT0 * cos_lat * cos_dlon, 1e-12))
         x = (k * cos_lat * sin(dlon) - left) * scale + MARGIN
         y = (top - k * (_COS_LAT0 * sin_lat - _SIN_LAT0 * cos_lat * cos_dlon)) * scale + MARGIN
-        if not (0 <= x <= right and 0 <= y <= bottom):
-            continue
+        if 0 <= x <= right and 0 <= y <= bottom:
+            placed.append((point, x, y))
+
+    window = _fit([(x, y) for _, x, y in placed], frame) if fit else _Window(0.0, 0.0, 1.0)
+    zoom = window.zoom
+    # Positions in tenths of a unit when zoomed in, so that close cities stay apart.
+    digits = 1 if zoom > 1 else 0
+    markers: list[str] = []
+    for point, x, y in placed:
         region = point.region
         if region:
             where = regions.get(region)
@@ -425,8 +486,11 @@ def render_map(
             place = f"{xml_text(point.name)}, {where}"
         else:
             place = xml_text(point.name)
-        label = naming % {"place": place, "level": levels[level]}
-        use = f'href="#{prefix}-{level}" x="{round(x)}" y="{round(y)}"'
+        label = naming % {"place": place, "level": levels[point.level]}
+        if digits:
+            use = f'href="#{prefix}-{point.level}" x="{x:.1f}" y="{y:.1f}"'
+        else:
+            use = f'href="#{prefix}-{point.level}" x="{round(x)}" y="{round(y)}"'
         if link and point.href:
             markers.append(
                 f'<a href="{xml_text(point.href)}"><title>{label}</title><use {use}/></a>'
@@ -436,23 +500,31 @@ def render_map(
 
     height = round(width * frame.height / frame.width)
     role = "group" if link else "img"
+    if zoom > 1:
+        view = (
+            f"{_number(window.left)} {_number(window.top)} "
+            f"{_number(frame.width / zoom)} {_number(frame.height / zoom)}"
+        )
+        shrink = f' transform="scale({_number(1 / zoom)})"'
+    else:
+        view, shrink = f"0 0 {frame.width} {frame.height}", ""
     return mark_safe(  # noqa: S308 - every text inserted went through xml_text()
         "".join(
             (
                 f'<svg xmlns="http://www.w3.org/2000/svg" class="map-svg" role="{role}" '
                 f'aria-labelledby="{prefix}-title" aria-describedby="{prefix}-desc" '
-                f'viewBox="0 0 {frame.width} {frame.height}" width="{width}" height="{height}">',
+                f'viewBox="{view}" width="{width}" height="{height}">',
                 f'<title id="{prefix}-title">{xml_text(title)}</title>',
                 f'<desc id="{prefix}-desc">{xml_text(description)}</desc>',
                 "<defs>",
                 *(
                     f'<path id="{prefix}-{level}" d="{MARKER_SHAPES[level]}" '
-                    f'fill="{LEVEL_COLOURS[level]}"/>'
+                    f'fill="{LEVEL_COLOURS[level]}"{shrink}/>'
                     for level in LEVELS
                 ),
                 "</defs>",
-                basemap.svg,
-                _legend(prefix, names, frame),
+                basemap.svg(zoom),
+                _legend(prefix, names, frame, window, [(x, y) for _, x, y in placed]),
                 # The halo is inherited rather than set on the shapes, so that the focus style
                 # in site.css can replace it on the focused marker.
                 f'<g class="map-markers" stroke="{MARKER_HALO}" stroke-width="1.2">',
@@ -463,9 +535,17 @@ def render_map(
     )
 
 
-def _legend(prefix: str, names: dict[LevelCode, str], frame: _Frame) -> str:
-    """A key in the Pacific, bottom left: each level's marker beside its name. Hidden from
-    screen readers, to whom each marker names its level itself."""
+def _legend(
+    prefix: str,
+    names: dict[LevelCode, str],
+    frame: _Frame,
+    window: _Window,
+    positions: Sequence[tuple[float, float]],
+) -> str:
+    """A key: each level's marker beside its name. Hidden from screen readers, to whom each
+    marker names its level itself. On the whole map it sits in the Pacific, bottom left; on a
+    zoomed one, in the first corner (bottom left, bottom right, top left, top right) that
+    covers no city, and it keeps its size on screen."""
     row, size = 26, 17
     heading = _("Certification level")
     box_width = round(
@@ -473,17 +553,47 @@ def _legend(prefix: str, names: dict[LevelCode, str], frame: _Frame) -> str:
         + 16
     )
     box_height = 44 + row * len(LEVELS)
-    left, top = MARGIN + 6, frame.height - MARGIN - 6 - box_height
+    inset = MARGIN + 6
+    corners = [
+        (inset, frame.height - inset - box_height),
+        (frame.width - inset - box_width, frame.height - inset - box_height),
+        (inset, inset),
+        (frame.width - inset - box_width, inset),
+    ]
+    zoom = window.zoom
+    left, top = corners[0]
+    if zoom > 1:
+        # Where the cities are on screen, in the units the legend is drawn in.
+        seen = [((x - window.left) * zoom, (y - window.top) * zoom) for x, y in positions]
+        clear = 10  # about a marker's size: a city at the box's edge is still covered
+        for corner_left, corner_top in corners:
+            if not any(
+                corner_left - clear <= x <= corner_left + box_width + clear
+                and corner_top - clear <= y <= corner_top + box_height + clear
+                for x, y in seen
+            ):
+                left, top = corner_left, corner_top
+                break
+        place = (
+            f"translate({_number(window.left + left / zoom)} {_number(window.top + top / zoom)}) "
+            f"scale({_number(1 / zoom)})"
+        )
+        # The shapes in <defs> are drawn smaller by the zoom already: grow them back.
+        grow = f' transform="scale({_number(zoom)})"'
+    else:
+        place, grow = f"translate({left} {top})", ""
     parts = [
         f'<g class="map-legend" aria-hidden="true" font-family="system-ui, sans-serif" '
-        f'font-size="{size}" fill="{INK}" transform="translate({left} {top})">',
+        f'font-size="{size}" fill="{INK}" transform="{place}">',
         f'<rect width="{box_width}" height="{box_height}" fill="#ffffff" stroke="{MUTED}"/>',
         f'<text x="12" y="26" font-weight="700">{xml_text(heading)}</text>',
     ]
     for k, level in enumerate(LEVELS):
         y = 50 + k * row
+        # With `grow`, x and y are in the grown units: divide them by the zoom.
+        at_x, at_y = (_number(24 / zoom), _number(y / zoom)) if grow else (24, y)
         parts.append(
-            f'<use href="#{prefix}-{level}" x="24" y="{y}" stroke="{MARKER_HALO}"/>'
+            f'<use href="#{prefix}-{level}" x="{at_x}" y="{at_y}" stroke="{MARKER_HALO}"{grow}/>'
             f'<text x="44" y="{y + 6}">{xml_text(names[level])}</text>'
         )
     parts.append("</g>")

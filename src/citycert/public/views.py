@@ -107,12 +107,16 @@ def map_page(request: HttpRequest) -> HttpResponse:
                 href=f"{profile}{slug}/",
             )
         )
+    filtered = any(v for k, v in vars(query).items() if k != "sort")
     svg = geo.render_map(
         rows,
         title=_("Map of certified cities"),
         description=_("Each certified city is marked by the shape and colour of its level."),
+        fit=filtered,
     )
-    return render(request, "public/map.html", {"form": form, "rows": rows, "map": svg})
+    return render(
+        request, "public/map.html", {"form": form, "rows": rows, "map": svg, "filtered": filtered}
+    )
 
 
 @require_safe
