@@ -3,10 +3,12 @@ submission, the certification team's review, and rate limits."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from auditlog.models import LogEntry
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client, override_settings
@@ -433,6 +435,68 @@ def test_the_certification_team_reviews_decides_and_publishes(standard: None) ->
     assert published.status_code == 200, published.json()
     profile = ApiClient().get(f"/cities/{city.slug}").json()
     assert profile["level"] == "silver" and profile["history"][0]["event"] == "new"
+
+
+def test_a_clarification_is_asked_answered_and_read_through_the_api(
+    standard: None,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    city, lead_user, assessment = f.submitted_assessment("Gamma", "US", claimed=3)
+    admin = ApiClient(token_for(f.person(admin=True, mfa=True)))
+    lead = ApiClient(token_for(lead_user))
+    reviewer = f.person(reviewer=True, mfa=True)
+    assert (
+        admin.post(
+            f"/program/reviews/{assessment.pk}/reviewers", {"reviewer": reviewer.email}
+        ).status_code
+        == 201
+    )  # the review starts
+    code = assessment.answers.filter(status="claimed").first().criterion.code  # type: ignore[union-attr]
+    due = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
+    url = f"/program/reviews/{assessment.pk}/clarifications"
+
+    # What cannot be asked is refused, and nothing is stored.
+    past = admin.post(url, {"criteria": [code], "message": "Which plan?", "due_on": "2020-01-01"})
+    assert past.status_code == 400 and error_of(past)["code"] == "refused"
+    unknown = admin.post(url, {"criteria": ["XX9"], "message": "Which plan?", "due_on": due})
+    assert unknown.status_code == 400
+    empty = admin.post(url, {"criteria": [], "message": "Which plan?", "due_on": due})
+    assert empty.status_code == 422 and "criteria" in error_of(empty)["fields"]
+    assert admin.get(url).json() == []
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = admin.post(url, {"criteria": [code], "message": "Which plan?", "due_on": due})
+    assert asked.status_code == 201, asked.json()
+    clarification = asked.json()
+    assert clarification["criteria"] == [code] and clarification["open"] is True
+    assert [m.to for m in mail.outbox] == [[lead_user.email]]  # the city's team is told
+
+    mine = f"/my/cities/{city.slug}/assessment/clarifications"
+    assert [c["id"] for c in lead.get(mine).json()] == [clarification["id"]]
+    # While it is open, the answer it names can change.
+    answer = lead.get(f"/my/cities/{city.slug}/assessment/answers/{code}").json()
+    assert answer["editable"] is True
+    changed = lead.put(
+        f"/my/cities/{city.slug}/assessment/answers/{code}",
+        {
+            **{k: answer[k] for k in ("status", "items", "links")},
+            "version": answer["version"],
+            "narrative": "The plan adopted in March.",
+        },
+    )
+    assert changed.status_code == 200, changed.json()
+
+    reply = f"{mine}/{clarification['id']}/reply"
+    answered = lead.post(reply, {"reply": "The plan adopted in March is attached."})
+    assert answered.status_code == 200, answered.json()
+    assert answered.json()["open"] is False
+    assert lead.get(f"/my/cities/{city.slug}/assessment/answers/{code}").json()["editable"] is False
+    again = lead.post(reply, {"reply": "Once more."})
+    assert again.status_code == 400
+    seen = admin.get(url).json()
+    assert seen[0]["reply"] == "The plan adopted in March is attached."
+    assert seen[0]["answered_at"] is not None
 
 
 # Bounded queries ----------------------------------------------------------------------------------

@@ -85,6 +85,12 @@ TABLE: dict[str, Op] = {
     ),
     "GET /my/cities/{slug}/assessment/score": Op(a("/assessment/score"), SEE_A),
     "POST /my/cities/{slug}/assessment/submit": Op(a("/assessment/submit"), LEAD_A, lambda w: {}),
+    "GET /my/cities/{slug}/assessment/clarifications": Op(a("/assessment/clarifications"), SEE_A),
+    "POST /my/cities/{slug}/assessment/clarifications/{clarification_id}/reply": Op(
+        lambda w: f"/my/cities/{w.a.slug}/assessment/clarifications/{w.ids['clarification']}/reply",
+        LEAD_A_OK,
+        lambda w: {"reply": "The plan is attached to DM1."},
+    ),
     # The certification team.
     "GET /program/reviews": Op(lambda w: "/program/reviews", admin(200)),
     "GET /program/reviews/{assessment_id}": Op(submitted(), admin(200)),
@@ -98,6 +104,15 @@ TABLE: dict[str, Op] = {
         submitted("/decision"),
         admin(400),
         lambda w: {"level": "silver", "rationale": "Meets it.", "cohort": "2026-06"},
+    ),
+    "GET /program/reviews/{assessment_id}/clarifications": Op(
+        submitted("/clarifications"), admin(200)
+    ),
+    # Submitted, not yet in review: no clarification can be asked yet (400).
+    "POST /program/reviews/{assessment_id}/clarifications": Op(
+        submitted("/clarifications"),
+        admin(400),
+        lambda w: {"criteria": ["DM1"], "message": "Which plan?", "due_on": "2099-01-31"},
     ),
     "GET /program/cohorts": Op(lambda w: "/program/cohorts", admin(200)),
     "POST /program/cohorts/{label}/publish": Op(

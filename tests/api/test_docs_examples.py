@@ -4,6 +4,7 @@ the API drift apart, this fails."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -47,6 +48,10 @@ def test_the_documentation_has_the_examples_the_journey_needs() -> None:
         "set-outcome",
         "score-preview",
         "submit",
+        "assign-reviewer",
+        "ask-clarification",
+        "list-clarifications",
+        "reply-clarification",
     } <= set(examples())
 
 
@@ -115,4 +120,18 @@ def test_the_curl_examples_take_a_city_from_an_empty_assessment_to_submitted(
     assert run("score-preview", CITY=city.slug)["possible"] > 0
     submitted = run("submit", CITY=city.slug)
     assert submitted["state"] == "submitted", submitted
-    assert city.assessments.get().state == "submitted"
+    assessment = city.assessments.get()
+    assert assessment.state == "submitted"
+
+    # The certification team starts the review and asks about DM1; the city answers.
+    admin = create_token(f.person(admin=True, mfa=True), "docs", ApiToken.Scope.WRITE).secret
+    reviewer = f.person(reviewer=True, mfa=True)
+    assigned = run("assign-reviewer", TOKEN=admin, ID=assessment.pk, REVIEWER=reviewer.email)
+    assert assigned["email"] == reviewer.email, assigned
+    due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    asked = run("ask-clarification", TOKEN=admin, ID=assessment.pk, DUE=due)
+    assert asked["criteria"] == ["DM1"] and asked["open"] is True, asked
+    listed = run("list-clarifications", CITY=city.slug)
+    assert [c["id"] for c in listed] == [asked["id"]]
+    replied = run("reply-clarification", CITY=city.slug, CLARIFICATION=asked["id"])
+    assert replied["open"] is False and replied["reply"].startswith("The city council"), replied

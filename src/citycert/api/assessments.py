@@ -23,10 +23,11 @@ from citycert.cities.models import City
 from citycert.scoring import score
 from citycert.standards.queries import scoring_spec
 
+from . import clarifications
 from .auth import token_auth
 from .errors import AUTHENTICATED, ApiError, errors
 from .ratelimit import RateLimit
-from .schemas import Input, code_path, slug_path
+from .schemas import Input, code_path, id_path, slug_path
 
 router = Router(tags=["City teams"], auth=token_auth, throttle=RateLimit())
 
@@ -448,3 +449,42 @@ def submit(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
             400, "refused", str(exc), {"assessment": [p.message for p in missing]}
         ) from None
     return _assessment_out(submitted)
+
+
+# Clarifications ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/my/cities/{slug}/assessment/clarifications",
+    response={200: list[clarifications.ClarificationOut], **errors(*AUTHENTICATED, 404, 422)},
+    summary="Clarifications asked of the city",
+)
+def list_clarifications(request: HttpRequest, slug: str = slug_path()) -> list[dict[str, Any]]:
+    """What the certification team asked about the assessment, newest first. While one is
+    open, the city may change the answers it names (and their evidence), and nothing else."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    return [clarifications.out(c) for c in clarifications.of(_assessment(city))]
+
+
+@router.post(
+    "/my/cities/{slug}/assessment/clarifications/{clarification_id}/reply",
+    response={
+        200: clarifications.ClarificationOut,
+        **errors(*AUTHENTICATED, 400, 404, 422),
+    },
+    summary="Answer a clarification",
+)
+def reply_to_clarification(
+    request: HttpRequest,
+    payload: clarifications.ClarificationReplyIn,
+    slug: str = slug_path(),
+    clarification_id: int = id_path(),
+) -> dict[str, Any]:
+    """Tell the certification team the city has answered (the city's lead). The answers it
+    names lock again; a clarification already answered gets 400."""
+    from citycert.reviews import services as reviews
+
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    clarification = get_object_or_404(clarifications.of(_assessment(city)), pk=clarification_id)
+    reviews.answer_clarification(clarification, payload.reply, request.user)  # type: ignore[arg-type]
+    return clarifications.out(clarification)

@@ -20,6 +20,7 @@ from citycert.reviews import queries, services
 from citycert.reviews.history import publish_cohort
 from citycert.reviews.models import Assignment, Certification, Cohort, Validation
 
+from . import clarifications
 from .auth import token_auth
 from .errors import AUTHENTICATED, ApiError, errors
 from .ratelimit import RateLimit
@@ -269,6 +270,41 @@ def decide(
             "decided_at": decision.decided_at,
         },
     )
+
+
+@router.get(
+    "/program/reviews/{assessment_id}/clarifications",
+    response={200: list[clarifications.ClarificationOut], **errors(*AUTHENTICATED, 404, 422)},
+    summary="Clarifications asked of the city",
+)
+def review_clarifications(
+    request: HttpRequest, assessment_id: int = id_path()
+) -> list[dict[str, Any]]:
+    """Every clarification asked about the assessment, newest first, with the city's reply
+    (program admins)."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    return [clarifications.out(c) for c in clarifications.of(_submitted(assessment_id))]
+
+
+@router.post(
+    "/program/reviews/{assessment_id}/clarifications",
+    response={201: clarifications.ClarificationOut, **errors(*AUTHENTICATED, 400, 404, 422)},
+    summary="Ask the city for a clarification",
+)
+def request_clarification(
+    request: HttpRequest, payload: clarifications.ClarificationIn, assessment_id: int = id_path()
+) -> Status[Any]:
+    """Ask the city about some criteria, to answer by a future date; its team is told by
+    email. Only while the assessment is in review (program admins)."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    clarification = services.request_clarification(
+        _submitted(assessment_id),
+        payload.criteria,
+        payload.message,
+        payload.due_on,
+        request.user,  # type: ignore[arg-type]
+    )
+    return Status(201, clarifications.out(clarification))
 
 
 @router.get(
