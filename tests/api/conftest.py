@@ -34,6 +34,9 @@ class ApiClient:
             API + path, data or {}, content_type="application/json", headers=self.headers
         )
 
+    def delete(self, path: str) -> Any:
+        return self.client.delete(API + path, headers=self.headers)
+
     def put(self, path: str, data: Any) -> Any:
         return self.client.put(
             API + path, data, content_type="application/json", headers=self.headers

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from citycert.accounts.models import ApiToken
 from citycert.assessments import services as assessments
-from citycert.assessments.models import Answer, Assessment
+from citycert.assessments.models import Answer, Assessment, Evidence
 from citycert.public.services import refresh
 from citycert.reviews.models import Certification, Cohort
 from citycert.standards.models import StandardVersion
@@ -239,6 +239,70 @@ def test_a_lead_takes_an_assessment_from_start_to_submitted(standard: None) -> N
     assert Assessment.objects.get(city=city).submitted_by == lead
     # The audit trail names the token's owner.
     assert LogEntry.objects.filter(actor=lead).exists()
+
+
+def test_the_lead_gives_criteria_to_team_members(standard: None) -> None:
+    lead, helper, stranger = f.person(), f.person(), f.person()
+    city = f.city()
+    f.lead(city, lead)
+    f.member(city, helper)
+    api, contributor = ApiClient(token_for(lead)), ApiClient(token_for(helper))
+    api.post(f"/my/cities/{city.slug}/assessment", {"carry_forward": False})
+    dm1 = f"/my/cities/{city.slug}/assessment/answers/DM1"
+
+    given = api.put(f"{dm1}/assignee", {"person": helper.email.upper()})
+    assert given.status_code == 200, given.json()
+    assert given.json()["assigned_to"] == helper.email
+    assert contributor.get(dm1).json()["editable"] is True
+    assert contributor.put(dm1, {"version": 1, "status": "not_met"}).status_code == 200
+    dm2 = f"/my/cities/{city.slug}/assessment/answers/DM2"
+    assert contributor.put(dm2, {"version": 1, "status": "not_met"}).status_code == 403
+    # Only the lead gives criteria out.
+    assert contributor.put(f"{dm1}/assignee", {"person": None}).status_code == 403
+
+    outsider = api.put(f"{dm1}/assignee", {"person": stranger.email})
+    assert outsider.status_code == 422 and "person" in error_of(outsider)["fields"]
+    assert api.get(dm1).json()["assigned_to"] == helper.email  # unchanged
+    taken_back = api.put(f"{dm1}/assignee", {"person": None})
+    assert taken_back.status_code == 200 and taken_back.json()["assigned_to"] is None
+    assert contributor.get(dm1).json()["editable"] is False
+
+
+def test_evidence_is_removed_while_the_answer_can_change(
+    standard: None,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    lead = f.person()
+    city = f.city()
+    f.lead(city, lead)
+    api = ApiClient(token_for(lead))
+    api.post(f"/my/cities/{city.slug}/assessment", {"carry_forward": False})
+    dm1 = f"/my/cities/{city.slug}/assessment/answers/DM1"
+    uploaded = api.post(
+        f"{dm1}/evidence", files={"file": SimpleUploadedFile("plan.pdf", f.TINY_PDF)}
+    ).json()
+    evidence = Evidence.objects.get(pk=uploaded["id"])
+    storage, name = evidence.file.storage, evidence.file.name
+    assert storage.exists(name)
+
+    # The file must be addressed under its own answer.
+    dm2 = f"/my/cities/{city.slug}/assessment/answers/DM2"
+    assert api.delete(f"{dm2}/evidence/{uploaded['id']}").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes after the commit
+        removed = api.delete(f"{dm1}/evidence/{uploaded['id']}")
+    assert removed.status_code == 204 and removed.content == b""
+    assert api.get(dm1).json()["evidence"] == []
+    assert not storage.exists(name)
+    assert api.delete(f"{dm1}/evidence/{uploaded['id']}").status_code == 404
+
+    # Once the assessment is submitted, its evidence stays.
+    again = api.post(
+        f"{dm1}/evidence", files={"file": SimpleUploadedFile("plan.pdf", f.TINY_PDF)}
+    ).json()
+    Assessment.objects.filter(city=city).update(state=Assessment.State.SUBMITTED)
+    locked = api.delete(f"{dm1}/evidence/{again['id']}")
+    assert locked.status_code == 400 and error_of(locked)["code"] == "refused"
+    assert Evidence.objects.filter(pk=again["id"]).exists()
 
 
 def test_submitting_too_early_lists_what_is_missing(standard: None) -> None:

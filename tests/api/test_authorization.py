@@ -78,6 +78,13 @@ TABLE: dict[str, Op] = {
     "POST /my/cities/{slug}/assessment/answers/{code}/evidence": Op(
         a("/assessment/answers/DM1/evidence"), UPLOAD_DM1, lambda w: "file"
     ),
+    "DELETE /my/cities/{slug}/assessment/answers/{code}/evidence/{evidence_id}": Op(
+        lambda w: f"/my/cities/{w.a.slug}/assessment/answers/DM1/evidence/{w.ids['evidence']}",
+        row(401, 204, 204, 404, 403, 404, 403, 403, 404),
+    ),
+    "PUT /my/cities/{slug}/assessment/answers/{code}/assignee": Op(
+        a("/assessment/answers/DM1/assignee"), LEAD_A_OK, lambda w: {"person": None}
+    ),
     "PUT /my/cities/{slug}/assessment/outcome": Op(
         a("/assessment/outcome"),
         LEAD_A_OK,
@@ -174,6 +181,8 @@ def call(world: World, tokens: dict[str, str], key: str, role: str) -> int:
 
         upload = SimpleUploadedFile("plan.pdf", f.TINY_PDF, content_type="application/pdf")
         return client.post(url, {"file": upload}, headers=headers).status_code
+    if method == "DELETE":
+        return client.delete(url, headers=headers).status_code
     send = client.post if method == "POST" else client.put
     return send(url, body or {}, content_type="application/json", headers=headers).status_code
 

@@ -15,7 +15,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from citycert.accounts import policy
-from citycert.accounts.models import User
+from citycert.accounts.models import Membership, User
 from citycert.accounts.policy import Action
 from citycert.assessments import services
 from citycert.assessments.models import Answer, Assessment, Evidence
@@ -91,6 +91,14 @@ class AnswerOut(Schema):
     updated_by: str | None
     editable: bool
     evidence: list[EvidenceOut]
+
+
+class AssigneeIn(Input):
+    person: str | None = Field(
+        ...,
+        max_length=254,
+        description="The email address of a member of the city's team; null: nobody.",
+    )
 
 
 class AnswerIn(Input):
@@ -370,6 +378,54 @@ def upload_evidence(
             "uploaded_at": stored.uploaded_at,
         },
     )
+
+
+@router.delete(
+    "/my/cities/{slug}/assessment/answers/{code}/evidence/{evidence_id}",
+    response={204: None, **errors(*AUTHENTICATED, 400, 404, 422)},
+    summary="Remove an evidence file",
+)
+def remove_evidence(
+    request: HttpRequest,
+    slug: str = slug_path(),
+    code: str = code_path(),
+    evidence_id: int = id_path(),
+) -> Status[None]:
+    """Take a file off an answer, by whoever may change the answer, while it can change. A
+    file carried forward from an earlier assessment stays stored for that one."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    answer = _answer(city, code)
+    policy.authorize(request.user, Action.EDIT_ANSWER, city, answer)
+    evidence = get_object_or_404(answer.evidence.select_related("answer"), pk=evidence_id)
+    services.remove_evidence(evidence)
+    return Status(204, None)
+
+
+@router.put(
+    "/my/cities/{slug}/assessment/answers/{code}/assignee",
+    response={200: AnswerOut, **errors(*AUTHENTICATED, 404, 422)},
+    summary="Give a criterion to a team member",
+)
+def assign_answer(
+    request: HttpRequest, payload: AssigneeIn, slug: str = slug_path(), code: str = code_path()
+) -> dict[str, Any]:
+    """Give a criterion to a member of the team to answer, or to nobody (the city's lead). A
+    contributor can change only the answers given to them."""
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    answer = _answer(city, code)
+    person = None
+    if payload.person:
+        membership = (
+            Membership.objects.filter(city=city, user__email__iexact=payload.person.strip())
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            message = _("Give the email address of a member of the city's team.")
+            raise ApiError(422, "invalid", message, {"person": [message]})
+        person = membership.user
+    services.assign(answer, person)
+    return _answer_out(_answer(city, code), _editable(request.user, city))
 
 
 @router.put(
