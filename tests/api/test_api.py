@@ -563,6 +563,66 @@ def test_a_clarification_is_asked_answered_and_read_through_the_api(
     assert seen[0]["answered_at"] is not None
 
 
+def test_the_lead_withdraws_a_submission_until_the_review_starts(standard: None) -> None:
+    city, lead, assessment = f.submitted_assessment("Gamma", "US", claimed=3)
+    api = ApiClient(token_for(lead))
+    withdrawn = api.post(f"/my/cities/{city.slug}/assessment/withdraw")
+    assert withdrawn.status_code == 200 and withdrawn.json()["state"] == "draft"
+    assert api.post(f"/my/cities/{city.slug}/assessment/submit").status_code == 200
+    admin = ApiClient(token_for(f.person(admin=True, mfa=True)))
+    reviewer = f.person(reviewer=True, mfa=True)
+    admin.post(f"/program/reviews/{assessment.pk}/reviewers", {"reviewer": reviewer.email})
+    late = api.post(f"/my/cities/{city.slug}/assessment/withdraw")
+    assert late.status_code == 400 and error_of(late)["code"] == "refused"
+    assert Assessment.objects.get(pk=assessment.pk).state == "in_review"
+
+
+def test_an_admin_settles_a_disagreement_and_records_an_interview(standard: None) -> None:
+    city, _lead, assessment = f.submitted_assessment("Gamma", "US", claimed=2)
+    admin = ApiClient(token_for(f.person(admin=True, mfa=True)))
+    reviewers = [f.person(reviewer=True, mfa=True) for _ in range(2)]
+    for person in reviewers:
+        admin.post(f"/program/reviews/{assessment.pk}/reviewers", {"reviewer": person.email})
+        ApiClient(token_for(person)).post(
+            f"/my/reviews/{city.slug}/declaration", {"conflict": False}
+        )
+    code = admin.get(f"/program/reviews/{assessment.pk}").json()["standings"][0]["criterion"]
+    for person, verdict in zip(reviewers, ["validated", "not_validated"], strict=True):
+        saved = ApiClient(token_for(person)).put(
+            f"/my/reviews/{city.slug}/validations",
+            {"verdicts": [{"criterion": code, "verdict": verdict}]},
+        )
+        assert saved.status_code == 200, saved.json()
+
+    def standing() -> dict:  # type: ignore[type-arg]
+        review = admin.get(f"/program/reviews/{assessment.pk}").json()
+        return next(s for s in review["standings"] if s["criterion"] == code)
+
+    assert standing()["disagreement"] is True and standing()["final"] is None
+    url = f"/program/reviews/{assessment.pk}/settlements/{code}"
+    settled = admin.put(url, {"verdict": "not_validated", "comment": "No adopted plan."})
+    assert settled.status_code == 200, settled.json()
+    assert standing()["final"] == "not_validated"
+    assert standing()["settled"]["comment"] == "No adopted plan."
+    assert admin.put(url, {"verdict": "validated"}).status_code == 200  # replaces it
+    assert standing()["final"] == "validated"
+    assert admin.put(url, {"verdict": "clarify"}).status_code == 422
+    unknown = admin.put(
+        f"/program/reviews/{assessment.pk}/settlements/XX9", {"verdict": "validated"}
+    )
+    assert unknown.status_code == 404
+
+    interactions = f"/program/reviews/{assessment.pk}/interactions"
+    meeting = {"kind": "interview", "people_met": "The chief data officer.", "criteria": [code]}
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    assert admin.post(interactions, {**meeting, "held_on": future}).status_code == 400
+    held = (timezone.localdate() - dt.timedelta(days=3)).isoformat()
+    recorded = admin.post(interactions, {**meeting, "held_on": held})
+    assert recorded.status_code == 201, recorded.json()
+    assert recorded.json()["criteria"] == [code] and recorded.json()["kind"] == "interview"
+    assert [i["id"] for i in admin.get(interactions).json()] == [recorded.json()["id"]]
+
+
 # Bounded queries ----------------------------------------------------------------------------------
 
 

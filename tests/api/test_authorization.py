@@ -92,6 +92,10 @@ TABLE: dict[str, Op] = {
     ),
     "GET /my/cities/{slug}/assessment/score": Op(a("/assessment/score"), SEE_A),
     "POST /my/cities/{slug}/assessment/submit": Op(a("/assessment/submit"), LEAD_A, lambda w: {}),
+    # A's assessment is a draft: there is nothing to withdraw (400).
+    "POST /my/cities/{slug}/assessment/withdraw": Op(
+        a("/assessment/withdraw"), LEAD_A, lambda w: {}
+    ),
     "GET /my/cities/{slug}/assessment/clarifications": Op(a("/assessment/clarifications"), SEE_A),
     "POST /my/cities/{slug}/assessment/clarifications/{clarification_id}/reply": Op(
         lambda w: f"/my/cities/{w.a.slug}/assessment/clarifications/{w.ids['clarification']}/reply",
@@ -120,6 +124,15 @@ TABLE: dict[str, Op] = {
         submitted("/clarifications"),
         admin(400),
         lambda w: {"criteria": ["DM1"], "message": "Which plan?", "due_on": "2099-01-31"},
+    ),
+    "PUT /program/reviews/{assessment_id}/settlements/{code}": Op(
+        submitted("/settlements/DM1"), admin(200), lambda w: {"verdict": "validated"}
+    ),
+    "GET /program/reviews/{assessment_id}/interactions": Op(submitted("/interactions"), admin(200)),
+    "POST /program/reviews/{assessment_id}/interactions": Op(
+        submitted("/interactions"),
+        admin(201),
+        lambda w: {"kind": "interview", "held_on": "2026-01-10", "people_met": "The data lead."},
     ),
     "GET /program/cohorts": Op(lambda w: "/program/cohorts", admin(200)),
     "POST /program/cohorts/{label}/publish": Op(

@@ -544,3 +544,16 @@ def reply_to_clarification(
     clarification = get_object_or_404(clarifications.of(_assessment(city)), pk=clarification_id)
     reviews.answer_clarification(clarification, payload.reply, request.user)  # type: ignore[arg-type]
     return clarifications.out(clarification)
+
+
+@router.post(
+    "/my/cities/{slug}/assessment/withdraw",
+    response={200: AssessmentOut, **errors(*AUTHENTICATED, 400, 404, 422)},
+    summary="Withdraw the submitted assessment",
+)
+def withdraw(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
+    """Take a submitted assessment back to draft to change it, until its review starts (the
+    city's lead). Once a reviewer is assigned the answer is 400."""
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    withdrawn = services.withdraw(_assessment(city), request.user)  # type: ignore[arg-type]
+    return _assessment_out(withdrawn)

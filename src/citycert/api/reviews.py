@@ -2,7 +2,7 @@
 validations, decisions, and cohorts waiting to be published."""
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
@@ -18,13 +18,20 @@ from citycert.assessments.models import Assessment
 from citycert.cities.models import City
 from citycert.reviews import queries, services
 from citycert.reviews.history import publish_cohort
-from citycert.reviews.models import Assignment, Certification, Cohort, Validation
+from citycert.reviews.models import (
+    Assignment,
+    Certification,
+    Cohort,
+    Interaction,
+    Validation,
+)
+from citycert.standards.models import Criterion
 
 from . import clarifications
 from .auth import token_auth
 from .errors import AUTHENTICATED, ApiError, errors
 from .ratelimit import RateLimit
-from .schemas import COHORT_LABEL, Input, cohort_path, id_path, slug_path
+from .schemas import COHORT_LABEL, Input, code_path, cohort_path, id_path, slug_path
 
 router = Router(tags=["Certification team"], auth=token_auth, throttle=RateLimit())
 
@@ -102,6 +109,33 @@ class ValidationsIn(Input):
 
 class SavedOut(Schema):
     saved: int
+
+
+class SettlementIn(Input):
+    verdict: Literal["validated", "not_validated"]
+    comment: str = Field("", max_length=3000)
+
+
+class InteractionIn(Input):
+    kind: Literal["interview", "visit"]
+    held_on: dt.date = Field(..., description="The day it took place: today or earlier.")
+    place: str = Field("", max_length=300)
+    people_met: str = Field(..., min_length=1, max_length=2000)
+    notes: str = Field("", max_length=10000)
+    criteria: list[Annotated[str, Field(max_length=16)]] = Field(
+        [], max_length=60, description="Codes of the criteria it informed."
+    )
+
+
+class InteractionOut(Schema):
+    id: int
+    kind: str
+    held_on: dt.date
+    place: str
+    people_met: str
+    notes: str
+    criteria: list[str]
+    recorded_at: dt.datetime
 
 
 class DecisionIn(Input):
@@ -305,6 +339,81 @@ def request_clarification(
         request.user,  # type: ignore[arg-type]
     )
     return Status(201, clarifications.out(clarification))
+
+
+@router.put(
+    "/program/reviews/{assessment_id}/settlements/{code}",
+    response={200: ReviewOut, **errors(*AUTHENTICATED, 404, 422)},
+    summary="Settle the reviewers' disagreement on a criterion",
+)
+def settle(
+    request: HttpRequest,
+    payload: SettlementIn,
+    assessment_id: int = id_path(),
+    code: str = code_path(),
+) -> dict[str, Any]:
+    """Record the verdict that counts for one criterion when the reviewers disagree; sent
+    again, it replaces the earlier one (program admins)."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    assessment = _submitted(assessment_id)
+    answer = get_object_or_404(assessment.answers, criterion__code=code)
+    services.settle(answer, payload.verdict, request.user, payload.comment)  # type: ignore[arg-type]
+    return _review_out(assessment)
+
+
+def _interaction_out(interaction: Interaction) -> dict[str, Any]:
+    return {
+        "id": interaction.pk,
+        "kind": interaction.kind,
+        "held_on": interaction.held_on,
+        "place": interaction.place,
+        "people_met": interaction.people_met,
+        "notes": interaction.notes,
+        "criteria": [c.code for c in interaction.criteria.all()],
+        "recorded_at": interaction.recorded_at,
+    }
+
+
+@router.get(
+    "/program/reviews/{assessment_id}/interactions",
+    response={200: list[InteractionOut], **errors(*AUTHENTICATED, 404, 422)},
+    summary="Interviews and visits",
+)
+def interactions(request: HttpRequest, assessment_id: int = id_path()) -> list[dict[str, Any]]:
+    """The validation interviews and site visits recorded for the assessment, oldest first
+    (program admins)."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    assessment = _submitted(assessment_id)
+    return [
+        _interaction_out(i)
+        for i in assessment.interactions.prefetch_related(
+            Prefetch("criteria", Criterion.objects.order_by("position"))
+        )
+    ]
+
+
+@router.post(
+    "/program/reviews/{assessment_id}/interactions",
+    response={201: InteractionOut, **errors(*AUTHENTICATED, 400, 404, 422)},
+    summary="Record an interview or a visit",
+)
+def record_interaction(
+    request: HttpRequest, payload: InteractionIn, assessment_id: int = id_path()
+) -> Status[Any]:
+    """Record a validation interview or a site visit once it has taken place, who was met,
+    and the criteria it informed (program admins)."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    interaction = services.record_interaction(
+        _submitted(assessment_id),
+        kind=payload.kind,
+        held_on=payload.held_on,
+        place=payload.place,
+        people_met=payload.people_met,
+        notes=payload.notes,
+        codes=payload.criteria,
+        by=request.user,  # type: ignore[arg-type]
+    )
+    return Status(201, _interaction_out(interaction))
 
 
 @router.get(
