@@ -78,6 +78,10 @@ TABLE: dict[str, Op] = {
     "POST /my/cities/{slug}/assessment/answers/{code}/evidence": Op(
         a("/assessment/answers/DM1/evidence"), UPLOAD_DM1, lambda w: "file"
     ),
+    "GET /my/cities/{slug}/assessment/answers/{code}/evidence/{evidence_id}": Op(
+        lambda w: f"/my/cities/{w.a.slug}/assessment/answers/DM1/evidence/{w.ids['evidence']}",
+        SEE_A,
+    ),
     "DELETE /my/cities/{slug}/assessment/answers/{code}/evidence/{evidence_id}": Op(
         lambda w: f"/my/cities/{w.a.slug}/assessment/answers/DM1/evidence/{w.ids['evidence']}",
         row(401, 204, 204, 404, 403, 404, 403, 403, 404),

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any, Literal
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
@@ -17,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from citycert.accounts import policy
 from citycert.accounts.models import Membership, User
 from citycert.accounts.policy import Action
-from citycert.assessments import services
+from citycert.assessments import evidence_files, services
 from citycert.assessments.models import Answer, Assessment, Evidence
 from citycert.cities.models import City
 from citycert.scoring import score
@@ -378,6 +378,32 @@ def upload_evidence(
             "uploaded_at": stored.uploaded_at,
         },
     )
+
+
+@router.get(
+    "/my/cities/{slug}/assessment/answers/{code}/evidence/{evidence_id}",
+    response={200: None, **errors(*AUTHENTICATED, 404, 422)},
+    summary="Download an evidence file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file, as an attachment, in its own content type.",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def download_evidence(
+    request: HttpRequest,
+    slug: str = slug_path(),
+    code: str = code_path(),
+    evidence_id: int = id_path(),
+) -> FileResponse:
+    """The stored file, for everyone who can read the assessment (its team, its coach, its
+    reviewers, admins), always as a download: the same response as the pages give."""
+    city = _city(request, slug, Action.VIEW_ASSESSMENT)
+    evidence = get_object_or_404(_answer(city, code).evidence.all(), pk=evidence_id)
+    return evidence_files.download(evidence)
 
 
 @router.delete(

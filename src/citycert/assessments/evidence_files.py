@@ -12,8 +12,9 @@ language, for the person who uploaded it.
 comes from the uploader.
 
 What this does not do: scan for malware, look inside PDFs for scripts or embedded files, or
-check Word/Excel parts other than those named below. Serve downloads as attachments with
-`X-Content-Type-Options: nosniff` and the `content_type` returned here.
+check Word/Excel parts other than those named below. `download` serves a stored file as the
+pages and the API both must: an attachment, with the `content_type` found here, `nosniff`, a
+sandboxing Content-Security-Policy, and never cached.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import IO, BinaryIO, Final
+from typing import IO, TYPE_CHECKING, BinaryIO, Final
 
 import magic
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
@@ -39,12 +40,18 @@ from defusedxml.ElementTree import (  # type: ignore[import-untyped, unused-igno
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+if TYPE_CHECKING:
+    from django.http import FileResponse
+
+    from .models import Evidence
+
 __all__ = [
     "CONTENT_TYPES",
     "KINDS",
     "CheckedFile",
     "EvidenceFileError",
     "check_file",
+    "download",
     "sanitise_name",
 ]
 
@@ -728,3 +735,20 @@ def sanitise_name(original_name: str, kind: str) -> str:
             cut -= 1  # do not part a letter from its accents
         base = base[:cut].rstrip(". ")
     return (base or DEFAULT_BASE) + EXTENSIONS[kind][0]
+
+
+def download(evidence: Evidence) -> FileResponse:
+    """A stored evidence file for a person the policy allows: always a download, never shown
+    inline, never kept by a cache."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -378,16 +378,7 @@ def download_evidence(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """Only for people the policy allows; always as a download, never shown inline."""
     city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
     evidence = get_object_or_404(Evidence, pk=pk, answer__assessment__city=city)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_files.download(evidence)
 
 
 @login_required
