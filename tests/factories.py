@@ -61,11 +61,16 @@ def lead(c: City, user: User | None = None) -> Membership:
     return member(c, user or person(), Membership.Role.LEAD)
 
 
-def assign(c: City, reviewer: User, *, declared: bool = True) -> Assignment:
-    """A reviewer assigned to a city; by default they have declared no conflict of interest."""
-    return Assignment.objects.create(
-        city=c, reviewer=reviewer, conflict=False if declared else None
-    )
+def assign(assessment, reviewer: User, *, declared: bool = True) -> Assignment:  # type: ignore[no-untyped-def]
+    """A reviewer assigned to an assessment, as a program admin does from the review queue (the
+    first one starts the review); by default they have declared no conflict of interest."""
+    from citycert.reviews import services
+
+    assignment = services.assign_reviewer(assessment, reviewer, person(admin=True))
+    if declared:
+        services.declare(assignment, conflict=False, note="")
+    assignment.refresh_from_db()
+    return assignment
 
 
 def grant(c: City, coach: User) -> CoachGrant:
@@ -122,3 +127,39 @@ def submitted_assessment(name: str = "Valdivia", country: str = "CL", claimed: i
     )
     services.submit(assessment, owner)
     return c, owner, Assessment.objects.get(pk=assessment.pk)
+
+
+def deliver() -> int:
+    """Send the notifications waiting to go, as the worker's task does (a test's transaction is
+    not visible to a worker); returns how many were sent."""
+    from citycert.accounts.models import Notification
+    from citycert.accounts.notifications import send_now
+
+    waiting = Notification.objects.filter(sent_at__isnull=True).order_by("pk")
+    return sum(send_now(pk) for pk in waiting.values_list("pk", flat=True))
+
+
+def assessment_of(c: City, owner: User, claimed: int = 30):  # type: ignore[no-untyped-def]
+    """A new assessment of `c` by its lead, complete and ready to submit: the first `claimed`
+    criteria claimed in full, the rest not met, the broadband outcome."""
+    from citycert.assessments import services
+    from citycert.assessments.models import Assessment
+
+    assessment = services.start(c, owner, carry_forward=False)
+    answer_all(assessment, owner, claimed)
+    services.save_outcome(
+        assessment,
+        version=assessment.outcome_version,
+        narrative="Census figures.",
+        links=[],
+        option=assessment.standard.outcome_options.get(code="broadband"),
+    )
+    return Assessment.objects.get(pk=assessment.pk)
+
+
+def claimed_codes(assessment) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(
+        assessment.answers.filter(status="claimed")
+        .order_by("criterion__position")
+        .values_list("criterion__code", flat=True)
+    )

@@ -267,9 +267,24 @@ TASKS = {
 # validated criteria) are named in their cohort's announcement, if they opted in.
 HONOR_ROLL_MAX_GAP = env.int("HONOR_ROLL_MAX_GAP", default=3)
 
-# How many years a certification is valid for. The program has not published it, so by default
+# How long a certification lasts and the windows around it. Program admins set these per
+# Standard version on /program/rules/ (audited); these settings are only the defaults for a
+# version without its own rules. The program has not published a validity, so by default
 # certifications carry no end date; set CERTIFICATION_VALID_YEARS once it is known.
 CERTIFICATION_VALID_YEARS: int | None = env.int("CERTIFICATION_VALID_YEARS", default=0) or None
+# Renewal: the city is asked to renew this many days before the end; one that has submitted its
+# renewal before the end shows "renewal in progress" this many days after it, then "expired".
+CERTIFICATION_RENEWAL_WINDOW_DAYS = env.int("CERTIFICATION_RENEWAL_WINDOW_DAYS", default=180)
+CERTIFICATION_GRACE_DAYS = env.int("CERTIFICATION_GRACE_DAYS", default=90)
+# Days before the end (0: the day itself) when the city's leads and coaches are reminded.
+RENEWAL_REMINDER_DAYS: tuple[int, ...] = tuple(
+    sorted(
+        (int(d) for d in env.list("RENEWAL_REMINDER_DAYS", default=["180", "90", "30", "0"])),
+        reverse=True,
+    )
+)
+# A city may appeal a decision this many days after it is recorded.
+APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=30)
 
 # Public pages, badges and open data are cached per "public revision" (raised whenever a
 # certification is published or corrected, or a city edits its public profile). A process trusts

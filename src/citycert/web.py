@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from citycert.accounts import policy
 
 if TYPE_CHECKING:
     from citycert.accounts.models import User
+    from citycert.assessments.models import Assessment
     from citycert.cities.models import City
 
 
@@ -19,10 +20,42 @@ def current_user(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def authorized_city(request: HttpRequest, slug: str, action: policy.Action) -> City:
-    """The city at `slug`, if the policy lets this person do `action` there (else 404 / 403)."""
+def city_access(request: HttpRequest, slug: str) -> policy.Access:
+    """The person's access to the city at `slug` (404 if there is no such city)."""
     from citycert.cities.models import City
 
-    city = get_object_or_404(City, slug=slug)
-    policy.authorize(request.user, action, city)
-    return city
+    return policy.access(request.user, get_object_or_404(City, slug=slug))
+
+
+def authorized(request: HttpRequest, slug: str, action: policy.Action) -> policy.Access:
+    """The access to the city at `slug`, if the policy lets this person do `action` there
+    (else 404 / 403)."""
+    found = city_access(request, slug)
+    found.require(action)
+    return found
+
+
+def authorized_city(request: HttpRequest, slug: str, action: policy.Action) -> City:
+    """The city at `slug`, if the policy lets this person do `action` there (else 404 / 403)."""
+    return authorized(request, slug, action).city
+
+
+def visible_assessment(
+    access: policy.Access, action: policy.Action = policy.Action.VIEW_ASSESSMENT
+) -> Assessment:
+    """The assessment of the city this person works on: the open one if they may see it, else
+    the latest they may see (a past reviewer sees the one they reviewed). 404 if none."""
+    from citycert.assessments.models import Assessment
+
+    candidates: Any = access.city.assessments.select_related("standard", "outcome_option")
+    allowed = access.assessments(action)
+    if allowed is not None:
+        candidates = candidates.filter(pk__in=allowed)
+    found = (
+        candidates.filter(state__in=Assessment.OPEN_STATES).first()
+        or candidates.order_by("-created_at").first()
+    )
+    if found is None:
+        raise Http404("No assessment yet")
+    access.require(action, found)
+    return cast("Assessment", found)

@@ -9,6 +9,7 @@ anonymous visitors are sent to sign in (302).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,9 @@ from citycert.assessments.models import Snapshot
 from citycert.assessments.snapshot import questionnaire
 from citycert.public.services import refresh
 from citycert.reports.models import ReportFile
-from citycert.reviews.models import Certification, Clarification, Cohort
+from citycert.reviews import appeals
+from citycert.reviews import services as review_services
+from citycert.reviews.models import Certification, Cohort
 from citycert.standards.models import StandardVersion
 from citycert.standards.services import load_files
 from tests import factories as f
@@ -38,7 +41,9 @@ ROLES = (
     "lead_a",
     "contributor_a",
     "lead_b",
-    "reviewer_a",  # assigned to city A
+    "reviewer_a",  # reviews city A's current assessment (in review, a clarification open)
+    "past_reviewer_a",  # reviewed A's earlier assessment, decided since (and appealed)
+    "panelist_a",  # sits on the panel of the appeal against A's earlier decision
     "reviewer_unassigned",
     "admin",
     "coach_a",  # a coach city A gave access to
@@ -63,18 +68,33 @@ def admin_only(status: int, others: int = 403) -> dict[str, int]:
     return {**signed_in(others), "admin": status}
 
 
-#: For city A: who may see it, who may manage its team (POST that succeeds redirects: 302).
-SEE_CITY_A = row(302, 200, 200, 404, 200, 404, 200, 200, 404)
-MANAGE_CITY_A = row(302, 302, 403, 404, 403, 404, 302, 403, 404)
+#: City A's team page and the like: its own people, the reviewer of its open review, admins;
+#: its past reviewer and its appeal's panelist relate to one assessment only (403).
+SEE_CITY_A = row(302, 200, 200, 404, 200, 403, 403, 404, 200, 200, 404)
+MANAGE_CITY_A = row(302, 302, 403, 404, 403, 403, 403, 404, 302, 403, 404)
+#: Pages of "the assessment": the current one for its people and reviewer; the past reviewer
+#: and the panelist read the earlier one they reviewed or judge, read only.
+READ_A = row(302, 200, 200, 404, 200, 200, 200, 404, 200, 200, 404)
+#: Things of the current assessment itself (its files, its report): not for the past reviewer
+#: nor the panelist, who have nothing to do with it (404).
+CURRENT_A = row(302, 200, 200, 404, 200, 404, 404, 404, 200, 200, 404)
+#: Things of the city that belong to no assessment (a data snapshot's report): its own people.
+CITY_ONLY_A = row(302, 200, 200, 404, 404, 404, 404, 404, 200, 200, 404)
 #: The lead alone runs the assessment (start, assign, outcome, import, submit, withdraw).
-LEAD_OF_A = row(302, 302, 403, 404, 403, 404, 403, 403, 404)
-LEAD_OF_A_PAGE = row(302, 200, 403, 404, 403, 404, 403, 403, 404)
-#: Answers: the lead, and the contributor the criterion (DM1 here) is assigned to.
-EDIT_DM1 = row(302, 302, 302, 404, 403, 404, 403, 403, 404)
+LEAD_OF_A = row(302, 302, 403, 404, 403, 403, 403, 404, 403, 403, 404)
+LEAD_OF_A_PAGE = row(302, 200, 403, 404, 403, 403, 403, 404, 403, 403, 404)
+#: Answers: the lead, and the contributor the criterion (DM1 here, reopened) is assigned to.
+EDIT_DM1 = row(302, 302, 302, 404, 403, 403, 403, 404, 403, 403, 404)
 POST_ONLY = signed_in(405)
-REVIEWER_OF_A = row(302, 403, 403, 404, 302, 404, 403, 403, 404)
-#: City A's report and its PDFs: whoever sees the city's assessment (POSTs redirect: 302).
-REPORT_OF_A = row(302, 302, 302, 404, 302, 404, 302, 302, 404)
+#: The reviewer of A's open review has declared already, so is sent on to the review.
+REVIEWER_OF_A = row(302, 403, 403, 404, 302, 403, 403, 404, 403, 403, 404)
+#: City A's current report and its PDFs (POSTs redirect: 302).
+REPORT_OF_A = row(302, 302, 302, 404, 302, 404, 404, 404, 302, 302, 404)
+#: The appeal against A's earlier decision: its people, the panel, admins; not the reviewer
+#: whose review is appealed (403), nor the reviewer of the current assessment (404).
+APPEAL_OF_A = row(302, 200, 200, 404, 404, 403, 200, 404, 200, 200, 404)
+#: The panelist of A's appeal has declared already, so is sent on to the appeal.
+PANELIST_OF_A = row(302, 403, 403, 404, 404, 403, 302, 404, 403, 403, 404)
 
 
 @dataclass
@@ -125,7 +145,7 @@ TABLE: dict[str, Route] = {
     "public:data_file": Route(lambda w: {"dataset": "history", "fmt": "csv"}, everyone(200)),
     "public:edit_profile": Route(
         city_a,
-        row(302, 200, 403, 404, 403, 404, 200, 403, 404),
+        row(302, 200, 403, 404, 403, 403, 403, 404, 200, 403, 404),
         MANAGE_CITY_A,
         lambda w: {"story": "Open data changed our budget.", "story_language": "en"},
     ),
@@ -144,25 +164,69 @@ TABLE: dict[str, Route] = {
         admin_only(302),
         lambda w: {"kind": "city_county", "official_population": "", "population_source": ""},
     ),
-    "reviews:assign": Route(
-        city_a,
+    "reviews:queue": Route(none, admin_only(200)),
+    "reviews:remove_reviewer": Route(
+        lambda w: {"pk": w.ids["assessment"], "assignment": w.ids["assignment"]},
+        POST_ONLY,
+        admin_only(302),
+    ),
+    "reviews:appeals": Route(none, admin_only(200)),
+    "reviews:appeal_admin": Route(
+        lambda w: {"pk": w.ids["appeal"]},
+        admin_only(200),
+        admin_only(400),
+        lambda w: {"outcome": "modified", "level": "silver", "rationale": "Same level."},
+    ),
+    "reviews:add_panelist": Route(
+        lambda w: {"pk": w.ids["appeal"]},
         POST_ONLY,
         admin_only(302),
         lambda w: {"reviewer": w.users["reviewer_unassigned"].pk},
     ),
-    "reviews:unassign": Route(city_a_and("assignment"), POST_ONLY, admin_only(302)),
-    "reviews:queue": Route(none, admin_only(200)),
+    "reviews:rules": Route(
+        none,
+        admin_only(200),
+        admin_only(302),
+        lambda w: {
+            "standard": "2022",
+            "2022-valid_years": "3",
+            "2022-renewal_window_days": "180",
+            "2022-grace_days": "90",
+            "2022-appeal_window_days": "30",
+        },
+    ),
+    "reviews:renewals": Route(none, admin_only(200)),
+    "reviews:answer_clarification": Route(
+        city_a_and("clarification"), POST_ONLY, LEAD_OF_A, lambda w: {"reply": "Done."}
+    ),
+    # A's earlier decision is appealed already: the page says there is nothing to appeal.
+    "reviews:appeal_new": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE, lambda w: {}),
+    "reviews:appeal": Route(city_a_and("appeal"), APPEAL_OF_A),
+    "reviews:appeal_file": Route(
+        lambda w: {"slug": w.a.slug, "pk": w.ids["appeal"], "file": w.ids["appeal_file"]},
+        APPEAL_OF_A,
+    ),
+    "reviews:panel_declare": Route(
+        city_a_and("appeal"), PANELIST_OF_A, PANELIST_OF_A, lambda w: {"conflict": "no"}
+    ),
+    "reviews:recommend": Route(
+        city_a_and("appeal"),
+        POST_ONLY,
+        PANELIST_OF_A,
+        lambda w: {"outcome": "upheld", "comment": "The decision stands."},
+    ),
+    "accounts:email_language": Route(none, POST_ONLY, signed_in(302), lambda w: {"language": "es"}),
     "reviews:assign_to_assessment": Route(
         lambda w: {"pk": w.ids["assessment"]},
         POST_ONLY,
         admin_only(302),
         lambda w: {"reviewer": w.users["reviewer_unassigned"].pk},
     ),
-    # Deciding a draft is refused with a message on the page (200 for the admin).
+    # An empty decision is refused on the page, naming the fields (400 for the admin).
     "reviews:decide": Route(
-        lambda w: {"pk": w.ids["assessment"]}, admin_only(200), admin_only(200)
+        lambda w: {"pk": w.ids["assessment"]}, admin_only(200), admin_only(400)
     ),
-    # Asking or recording on a draft is refused with a message (302 back to the page).
+    # Asking (a clarification already covers DM1) or recording: a message, back to the page.
     "reviews:clarify": Route(
         lambda w: {"pk": w.ids["assessment"]},
         POST_ONLY,
@@ -187,7 +251,8 @@ TABLE: dict[str, Route] = {
     # Reviewers of city A only; reviewer_a has declared already, so is sent on to the review.
     "reviews:declare": Route(city_a, REVIEWER_OF_A, REVIEWER_OF_A, lambda w: {"conflict": "no"}),
     # City A's assessment is not in review yet: even its reviewer finds no review there.
-    "reviews:review": Route(city_a, row(302, 403, 403, 404, 404, 404, 403, 403, 404)),
+    # A reviewer's own review: the open one, or (read only) the one they reviewed.
+    "reviews:review": Route(city_a, row(302, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
     # A city's team.
     "accounts:dashboard": Route(none, signed_in(200)),
     # Personal API tokens: everyone signed in has their own (the staff here have a second factor).
@@ -198,7 +263,7 @@ TABLE: dict[str, Route] = {
     "accounts:revoke_token": Route(
         lambda w: {"pk": w.ids["token"]},
         POST_ONLY,
-        row(302, 302, 404, 404, 404, 404, 404, 404, 404),
+        row(302, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ),
     "accounts:team": Route(city_a, SEE_CITY_A),
     "accounts:invite": Route(
@@ -225,35 +290,33 @@ TABLE: dict[str, Route] = {
     "assessments:snapshot": Route(none, everyone(200), everyone(200)),
     "assessments:snapshot_result": Route(
         lambda w: {"pk": w.snapshot},
-        row(404, 200, 404, 404, 404, 404, 404, 404, 404),
-        row(404, 302, 404, 404, 404, 404, 404, 404, 404),
+        row(404, 200, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+        row(404, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
         lambda w: {"city": w.a.slug},
     ),
     "assessments:network_consent": Route(
         none, POST_ONLY, signed_in(302), lambda w: {"consent": "yes"}
     ),
-    "assessments:overview": Route(city_a, SEE_CITY_A),
+    "assessments:overview": Route(city_a, READ_A),
     "assessments:start": Route(city_a, POST_ONLY, LEAD_OF_A),
-    "assessments:mine": Route(city_a, SEE_CITY_A),
+    "assessments:mine": Route(city_a, READ_A),
+    # The current assessment is in review: the lead's change is refused on the page (400).
     "assessments:outcome": Route(
         city_a,
-        SEE_CITY_A,
-        LEAD_OF_A,
+        READ_A,
+        row(302, 400, 403, 404, 403, 403, 403, 404, 403, 403, 404),
         lambda w: {"version": 1, "option": "broadband", "narrative": "Census 2020 figures."},
     ),
     "assessments:submit": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE),
     "assessments:withdraw": Route(city_a, POST_ONLY, LEAD_OF_A),
-    "assessments:export": Route(city_a, SEE_CITY_A),
-    "assessments:answer_clarification": Route(
-        city_a_and("clarification"), POST_ONLY, LEAD_OF_A, lambda w: {"reply": "Done."}
-    ),
+    "assessments:export": Route(city_a, READ_A),
     "assessments:import": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE),
     "assessments:answer": Route(
         lambda w: {"slug": w.a.slug, "code": "DM1"},
-        SEE_CITY_A,
+        READ_A,
         EDIT_DM1,
         lambda w: {
-            "version": 1,
+            "version": w.ids["dm1_version"],
             "status": "claimed",
             "items": ["a", "b"],
             "narrative": "x",
@@ -266,21 +329,27 @@ TABLE: dict[str, Route] = {
     "assessments:upload_evidence": Route(
         lambda w: {"slug": w.a.slug, "code": "DM1"}, POST_ONLY, EDIT_DM1
     ),
-    "assessments:download_evidence": Route(city_a_and("evidence"), SEE_CITY_A),
-    "assessments:delete_evidence": Route(city_a_and("evidence"), POST_ONLY, EDIT_DM1),
+    "assessments:download_evidence": Route(city_a_and("evidence"), CURRENT_A),
+    "assessments:delete_evidence": Route(
+        city_a_and("evidence"),
+        POST_ONLY,
+        row(302, 302, 302, 404, 403, 404, 404, 404, 403, 403, 404),
+    ),
     # City A's reports and their PDFs.
-    "reports:index": Route(city_a, SEE_CITY_A),
+    "reports:index": Route(city_a, READ_A),
     "reports:assessment": Route(
-        lambda w: {"slug": w.a.slug, "pk": w.ids["assessment"]}, SEE_CITY_A, REPORT_OF_A
+        lambda w: {"slug": w.a.slug, "pk": w.ids["assessment"]}, CURRENT_A, REPORT_OF_A
     ),
     "reports:snapshot": Route(
-        lambda w: {"slug": w.a.slug, "pk": w.snapshot}, SEE_CITY_A, REPORT_OF_A
+        lambda w: {"slug": w.a.slug, "pk": w.snapshot},
+        CITY_ONLY_A,
+        row(302, 302, 302, 404, 404, 404, 404, 404, 302, 302, 404),
     ),
     # Without htmx the progress is the report page (a redirect to it).
     "reports:pdf_status": Route(city_a_and("report_file"), REPORT_OF_A),
     # Retrying a ready PDF is refused with a message on the report page (302 to it).
     "reports:pdf_retry": Route(city_a_and("report_file"), POST_ONLY, REPORT_OF_A),
-    "reports:pdf_download": Route(city_a_and("report_file"), SEE_CITY_A),
+    "reports:pdf_download": Route(city_a_and("report_file"), CURRENT_A),
     # The program.
     "accounts:people": Route(
         none,
@@ -313,10 +382,10 @@ TABLE: dict[str, Route] = {
     "mfa_index": Route(none, signed_in(200)),
     "mfa_authenticate": Route(none, everyone(302)),
     # Only people with a second factor can re-authenticate with it (here: the staff).
-    "mfa_reauthenticate": Route(none, row(302, 302, 302, 302, 200, 200, 200, 302, 302)),
+    "mfa_reauthenticate": Route(none, row(302, 302, 302, 302, 200, 200, 200, 200, 200, 302, 302)),
     "mfa_activate_totp": Route(none, signed_in(302)),
     # No authenticator app: nothing to deactivate (404); staff must re-authenticate first.
-    "mfa_deactivate_totp": Route(none, row(302, 404, 404, 404, 302, 302, 302, 404, 404)),
+    "mfa_deactivate_totp": Route(none, row(302, 404, 404, 404, 302, 302, 302, 302, 302, 404, 404)),
     # No one in this world has recovery codes yet.
     "mfa_view_recovery_codes": Route(none, signed_in(404)),
     "mfa_generate_recovery_codes": Route(none, signed_in(302)),
@@ -352,30 +421,73 @@ def test_every_url_has_a_row() -> None:
 
 @pytest.fixture
 def world(db: None) -> World:
+    """City A: an earlier assessment, decided (Silver) and appealed, with its reviewer and a
+    panelist; its current assessment in review, with its reviewer and a clarification open on
+    DM1 (given to the contributor, with a file). City B: certified and public."""
     load_files()
     users = {
         "lead_a": f.person(name="Lead A"),
         "contributor_a": f.person(),
         "lead_b": f.person(),
         "reviewer_a": f.person(reviewer=True, mfa=True),
+        "past_reviewer_a": f.person(reviewer=True, mfa=True),
+        "panelist_a": f.person(reviewer=True, mfa=True),
         "reviewer_unassigned": f.person(reviewer=True, mfa=True),
         "admin": f.person(admin=True, mfa=True),
         "coach_a": f.person(coach=True),
         "coach_without_grant": f.person(coach=True),
     }
+    admin, lead = users["admin"], users["lead_a"]
     a, b = f.city("Alpha"), f.city("Beta")
-    f.lead(a, users["lead_a"])
+    f.lead(a, lead)
     contributor = f.member(a, users["contributor_a"])
     f.lead(b, users["lead_b"])
-    assignment = f.assign(a, users["reviewer_a"])
     grant = f.grant(a, users["coach_a"])
-    issued = services.invite(a, "invited@example.org", Membership.Role.CONTRIBUTOR, users["lead_a"])
-    assessment = assessment_services.start(a, users["lead_a"])
+    issued = services.invite(a, "invited@example.org", Membership.Role.CONTRIBUTOR, lead)
+
+    # A's earlier assessment: reviewed, decided, appealed.
+    earlier = f.assessment_of(a, lead, claimed=25)
+    assessment_services.submit(earlier, lead)
+    past = f.assign(earlier, users["past_reviewer_a"])
+    review_services.validate(
+        earlier,
+        users["past_reviewer_a"],
+        dict.fromkeys(f.claimed_codes(earlier), ("validated", "")),
+    )
+    decision = review_services.decide(
+        earlier,
+        level="silver",
+        rationale="Met.",
+        difference_reason="",
+        cohort_label="2025-06",
+        by=admin,
+    )
+    appeal = appeals.lodge(
+        earlier,
+        grounds=["factual"],
+        statement="DM9 was met.",
+        by=lead,
+        files=[(io.BytesIO(f.TINY_PDF), "minutes.pdf")],
+    )
+    seat = appeals.add_panelist(appeal, users["panelist_a"], admin)
+    appeals.declare(seat, conflict=False, note="")
+
+    # A's current assessment: submitted, in review, DM1 asked about again.
+    assessment = f.assessment_of(a, lead, claimed=30)
     dm1 = assessment.answers.get(criterion__code="DM1")
     assessment_services.assign(dm1, users["contributor_a"])
-    evidence = assessment_services.add_evidence(
-        dm1, io.BytesIO(f.TINY_PDF), "plan.pdf", users["lead_a"]
+    assessment_services.submit(assessment, lead)
+    assignment = f.assign(assessment, users["reviewer_a"])
+    clarification = review_services.request_clarification(
+        assessment, ["DM1"], "Which body?", timezone.localdate() + dt.timedelta(days=7), admin
     )
+    evidence = assessment_services.add_evidence(
+        assessment.answers.get(criterion__code="DM1"),
+        io.BytesIO(f.TINY_PDF),
+        "plan.pdf",
+        lead,
+    )
+
     announced = Cohort.objects.create(label="2024-02", published_at=timezone.now())
     announced_certification = Certification.objects.create(
         city=b,
@@ -389,7 +501,7 @@ def world(db: None) -> World:
     kept = Snapshot.objects.create(
         questionnaire="snapshot-2022",
         answers={q.key: 1 for q in questionnaire().questions},
-        person=users["lead_a"],
+        person=lead,
         city=a,
     )
     report_file = ReportFile(
@@ -404,17 +516,21 @@ def world(db: None) -> World:
         snapshot=str(kept.pk),
         ids={
             "assignment": assignment.pk,
+            "past_assignment": past.pk,
             "grant": grant.pk,
             "invitation": issued.invitation.pk,
             "evidence": evidence.pk,
             "assessment": assessment.pk,
+            "earlier": earlier.pk,
+            "decision": decision.pk,
+            "appeal": appeal.pk,
+            "appeal_file": appeal.files.get().pk,
             "cohort": announced.pk,
             "certification": announced_certification.pk,
-            "clarification": Clarification.objects.create(
-                assessment=assessment, message="Which body?", due_on=timezone.localdate()
-            ).pk,
+            "clarification": clarification.pk,
+            "dm1_version": assessment.answers.get(criterion__code="DM1").version,
             "contributor_membership": contributor.pk,
-            "token": services.create_token(users["lead_a"], "script", ApiToken.Scope.READ).token.pk,
+            "token": services.create_token(lead, "script", ApiToken.Scope.READ).token.pk,
             "report_file": report_file.pk,
             "coach_role": ProgramRole.objects.get(
                 user=users["coach_without_grant"], role="coach"

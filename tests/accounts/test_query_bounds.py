@@ -40,7 +40,7 @@ def test_the_registry_and_the_audit_trail_do_not_grow_with_the_data(
     for _ in range(size):
         c = f.city()
         f.lead(c)
-        f.assign(c, f.person(reviewer=True))
+        f.grant(c, f.person(coach=True))
     client.force_login(admin, backend=BACKEND)
     queries_for(client, "/program/cities/", django_assert_max_num_queries, 10)
     queries_for(client, "/program/audit/", django_assert_max_num_queries, 10)

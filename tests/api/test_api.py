@@ -541,12 +541,14 @@ def test_a_clarification_is_asked_answered_and_read_through_the_api(
     assert empty.status_code == 422 and "criteria" in error_of(empty)["fields"]
     assert admin.get(url).json() == []
 
+    f.deliver()  # what the steps before sent
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         asked = admin.post(url, {"criteria": [code], "message": "Which plan?", "due_on": due})
     assert asked.status_code == 201, asked.json()
     clarification = asked.json()
     assert clarification["criteria"] == [code] and clarification["open"] is True
+    f.deliver()
     assert [m.to for m in mail.outbox] == [[lead_user.email]]  # the city's team is told
 
     mine = f"/my/cities/{city.slug}/assessment/clarifications"

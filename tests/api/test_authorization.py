@@ -25,16 +25,22 @@ from tests import factories as f
 from tests.accounts.test_authorization_matrix import ROLES, World, everyone, row
 from tests.accounts.test_authorization_matrix import world as world  # the same people and cities
 
-#: Who reaches city A's assessment (draft): its team, its coach, its reviewer, the admins.
-SEE_A = row(401, 200, 200, 404, 200, 404, 200, 200, 404)
-#: DM1 is assigned to the contributor: the lead and they may change it.
-EDIT_DM1 = row(401, 200, 200, 404, 403, 404, 403, 403, 404)
-UPLOAD_DM1 = row(401, 201, 201, 404, 403, 404, 403, 403, 404)
-#: The lead alone runs the assessment; it is open already and not complete (400).
-LEAD_A = row(401, 400, 403, 404, 403, 404, 403, 403, 404)
-LEAD_A_OK = row(401, 200, 403, 404, 403, 404, 403, 403, 404)
-#: A's reviewer only; A's assessment is not in review, so even they find no review there.
-REVIEWER_A = row(401, 403, 403, 404, 404, 404, 403, 403, 404)
+#: Who reads city A's assessment: its team, its coach, the reviewer of its open review and
+#: admins; its past reviewer and its appeal's panelist read the earlier one (read only).
+SEE_A = row(401, 200, 200, 404, 200, 200, 200, 404, 200, 200, 404)
+#: A file of the current assessment: not for those who relate only to the earlier one.
+CURRENT_A = row(401, 200, 200, 404, 200, 404, 404, 404, 200, 200, 404)
+#: DM1 is reopened by a clarification and given to the contributor: the lead and they change it.
+EDIT_DM1 = row(401, 200, 200, 404, 403, 403, 403, 404, 403, 403, 404)
+UPLOAD_DM1 = row(401, 201, 201, 404, 403, 403, 403, 404, 403, 403, 404)
+#: The lead alone runs the assessment; it is in review, so most changes are refused (400).
+LEAD_A = row(401, 400, 403, 404, 403, 403, 403, 404, 403, 403, 404)
+LEAD_A_OK = row(401, 200, 403, 404, 403, 403, 403, 404, 403, 403, 404)
+#: A reviewer's own review: the open one, or (read only) the one they reviewed.
+REVIEWER_A = row(401, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)
+#: The appeal against A's earlier decision: its people, the panel, admins; not the reviewer
+#: whose review is appealed (403), nor the reviewer of the current assessment (404).
+APPEAL_A = row(401, 200, 200, 404, 404, 403, 200, 404, 200, 200, 404)
 SIGNED_IN = {**everyone(200), "anonymous": 401}
 
 
@@ -51,6 +57,10 @@ class Op:
 
 def a(suffix: str = "") -> Callable[[World], str]:
     return lambda w: f"/my/cities/{w.a.slug}{suffix}"
+
+
+def appeal(suffix: str = "") -> Callable[[World], str]:
+    return lambda w: f"/my/cities/{w.a.slug}/appeals/{w.ids['appeal']}{suffix}"
 
 
 def submitted(suffix: str = "") -> Callable[[World], str]:
@@ -73,30 +83,33 @@ TABLE: dict[str, Op] = {
     "GET /my/cities/{slug}/assessment/answers": Op(a("/assessment/answers"), SEE_A),
     "GET /my/cities/{slug}/assessment/answers/{code}": Op(a("/assessment/answers/DM1"), SEE_A),
     "PUT /my/cities/{slug}/assessment/answers/{code}": Op(
-        a("/assessment/answers/DM1"), EDIT_DM1, lambda w: {"version": 1, "status": "not_met"}
+        a("/assessment/answers/DM1"),
+        EDIT_DM1,
+        lambda w: {"version": w.ids["dm1_version"], "status": "not_met"},
     ),
     "POST /my/cities/{slug}/assessment/answers/{code}/evidence": Op(
         a("/assessment/answers/DM1/evidence"), UPLOAD_DM1, lambda w: "file"
     ),
     "GET /my/cities/{slug}/assessment/answers/{code}/evidence/{evidence_id}": Op(
         lambda w: f"/my/cities/{w.a.slug}/assessment/answers/DM1/evidence/{w.ids['evidence']}",
-        SEE_A,
+        CURRENT_A,
     ),
     "DELETE /my/cities/{slug}/assessment/answers/{code}/evidence/{evidence_id}": Op(
         lambda w: f"/my/cities/{w.a.slug}/assessment/answers/DM1/evidence/{w.ids['evidence']}",
-        row(401, 204, 204, 404, 403, 404, 403, 403, 404),
+        row(401, 204, 204, 404, 403, 403, 403, 404, 403, 403, 404),
     ),
     "PUT /my/cities/{slug}/assessment/answers/{code}/assignee": Op(
         a("/assessment/answers/DM1/assignee"), LEAD_A_OK, lambda w: {"person": None}
     ),
+    # In review: the outcome can no longer change (400).
     "PUT /my/cities/{slug}/assessment/outcome": Op(
         a("/assessment/outcome"),
-        LEAD_A_OK,
+        LEAD_A,
         lambda w: {"version": 1, "option": "broadband", "narrative": "Census 2020."},
     ),
     "GET /my/cities/{slug}/assessment/score": Op(a("/assessment/score"), SEE_A),
     "POST /my/cities/{slug}/assessment/submit": Op(a("/assessment/submit"), LEAD_A, lambda w: {}),
-    # A's assessment is a draft: there is nothing to withdraw (400).
+    # A's assessment is in review: it can no longer be withdrawn (400).
     "POST /my/cities/{slug}/assessment/withdraw": Op(
         a("/assessment/withdraw"), LEAD_A, lambda w: {}
     ),
@@ -142,18 +155,72 @@ TABLE: dict[str, Op] = {
     "POST /program/cohorts/{label}/publish": Op(
         lambda w: "/program/cohorts/2026-06/publish", admin(200), lambda w: {}
     ),
-    # reviewer_a has declared already (400); others are not A's reviewers.
+    # reviewer_a has declared already (400); the past reviewer's review is over (403).
     "POST /my/reviews/{slug}/declaration": Op(
         lambda w: f"/my/reviews/{w.a.slug}/declaration",
-        row(401, 403, 403, 404, 400, 404, 403, 403, 404),
+        row(401, 403, 403, 404, 400, 403, 403, 404, 403, 403, 404),
         lambda w: {"conflict": False},
     ),
     "GET /my/reviews/{slug}": Op(lambda w: f"/my/reviews/{w.a.slug}", REVIEWER_A),
     "PUT /my/reviews/{slug}/validations": Op(
         lambda w: f"/my/reviews/{w.a.slug}/validations",
-        REVIEWER_A,
+        row(401, 403, 403, 404, 200, 403, 403, 404, 403, 403, 404),
         lambda w: {"verdicts": [{"criterion": "DM1", "verdict": "validated"}]},
     ),
+    # The certification cycle: appeals, rules, renewals, notifications.
+    "GET /my/cities/{slug}/appeals": Op(
+        a("/appeals"), row(401, 200, 200, 404, 403, 403, 200, 404, 200, 200, 404)
+    ),
+    "POST /my/cities/{slug}/appeals": Op(
+        a("/appeals"), LEAD_A, lambda w: {"grounds": ["factual"], "statement": "Again."}
+    ),
+    "GET /my/cities/{slug}/appeals/{appeal_id}": Op(appeal(), APPEAL_A),
+    # The appeal is open: its lead adds a file.
+    "POST /my/cities/{slug}/appeals/{appeal_id}/files": Op(
+        appeal("/files"),
+        row(401, 201, 403, 404, 403, 403, 403, 404, 403, 403, 404),
+        lambda w: "file",
+    ),
+    "GET /my/cities/{slug}/appeals/{appeal_id}/files/{file_id}": Op(
+        lambda w: f"/my/cities/{w.a.slug}/appeals/{w.ids['appeal']}/files/{w.ids['appeal_file']}",
+        APPEAL_A,
+    ),
+    # The panelist has declared already (400).
+    "POST /my/cities/{slug}/appeals/{appeal_id}/declaration": Op(
+        appeal("/declaration"),
+        row(401, 403, 403, 404, 404, 403, 400, 404, 403, 403, 404),
+        lambda w: {"conflict": False},
+    ),
+    "PUT /my/cities/{slug}/appeals/{appeal_id}/recommendation": Op(
+        appeal("/recommendation"),
+        row(401, 403, 403, 404, 404, 403, 200, 404, 403, 403, 404),
+        lambda w: {"outcome": "upheld", "comment": "The decision stands."},
+    ),
+    "GET /program/appeals": Op(lambda w: "/program/appeals", admin(200)),
+    "POST /program/appeals/{appeal_id}/panel": Op(
+        lambda w: f"/program/appeals/{w.ids['appeal']}/panel",
+        admin(201),
+        lambda w: {"reviewer": w.users["reviewer_unassigned"].email},
+    ),
+    # No panelist has recommended yet: the outcome is refused (400).
+    "POST /program/appeals/{appeal_id}/outcome": Op(
+        lambda w: f"/program/appeals/{w.ids['appeal']}/outcome",
+        admin(400),
+        lambda w: {"outcome": "upheld", "rationale": "The decision stands."},
+    ),
+    "GET /program/rules": Op(lambda w: "/program/rules", admin(200)),
+    "PUT /program/rules/{code}": Op(
+        lambda w: "/program/rules/2022",
+        admin(200),
+        lambda w: {
+            "valid_years": 3,
+            "renewal_window_days": 180,
+            "grace_days": 90,
+            "appeal_window_days": 30,
+        },
+    ),
+    "GET /program/renewals": Op(lambda w: "/program/renewals", admin(200)),
+    "GET /my/notifications": Op(lambda w: "/my/notifications", SIGNED_IN),
 }
 
 

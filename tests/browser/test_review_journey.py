@@ -73,8 +73,8 @@ def test_review_to_published_cohort(browser, live_server, published_cleanup) -> 
     staff.goto(f"/program/reviews/{assessment.pk}/decide/")
     assert "Five departments share data" in staff.inner_text("main")
     staff.get_by_label("Gold").check()
-    staff.fill("#d-rationale", "Thirty criteria validated, outcome gate met.")
-    staff.fill("#d-cohort", "2026-06")
+    staff.get_by_label("Rationale").fill("Thirty criteria validated, outcome gate met.")
+    staff.get_by_label("Cohort (for example 2026-06)").fill("2026-06")
     staff.get_by_role("button", name="Record the decision").click()
     assert "decision on Valdivia is recorded" in staff.inner_text("main")
 

@@ -22,7 +22,7 @@ def decide(name: str, country: str, *, validated: int, level: str, cohort: str) 
     admin = f.person(admin=True, mfa=True)
     reviewer = f.person(reviewer=True, mfa=True)
     services.assign_reviewer(assessment, reviewer, admin)
-    assessment.reviews.update(conflict=False)
+    assessment.assignments.update(conflict=False)
     codes = list(
         assessment.answers.filter(status="claimed").values_list("criterion__code", flat=True)
     )

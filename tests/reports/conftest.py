@@ -53,7 +53,7 @@ def decide(assessment: Assessment, *, validated: int, level: str = "", cohort: s
     admin = f.person(admin=True)
     reviewer = f.person(reviewer=True)
     reviews.assign_reviewer(assessment, reviewer, admin)
-    assessment.reviews.update(conflict=False)
+    assessment.assignments.update(conflict=False)
     codes = list(
         assessment.answers.filter(status="claimed")
         .order_by("criterion__position")

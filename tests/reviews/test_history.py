@@ -230,7 +230,7 @@ def test_an_admin_corrects_a_published_certification_with_a_reason(client: Clien
 def test_validity_runs_a_number_of_years_even_from_29_february() -> None:
     import datetime as dt
 
-    from citycert.reviews.history import years_after
+    from citycert.reviews.rules import years_after
 
     assert years_after(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 28)
     assert years_after(dt.date(2025, 6, 1), 3) == dt.date(2028, 6, 1)

@@ -41,7 +41,7 @@ def test_the_team_reviews_decides_and_announces(submitted) -> None:  # type: ign
     for reviewer in (first, second):
         staff.post(f"/program/reviews/{assessment.pk}/assign/", {"reviewer": reviewer.pk})
     assessment.refresh_from_db()
-    assert assessment.state == "in_review" and assessment.reviews.count() == 2
+    assert assessment.state == "in_review" and assessment.assignments.count() == 2
     # Once the review has started the city can no longer withdraw.
     with pytest.raises(assessment_services.AssessmentError):
         assessment_services.withdraw(assessment, lead)
@@ -173,6 +173,7 @@ def test_a_clarification_round_opens_only_its_criteria_then_closes(  # type: ign
                 "due_on": due.isoformat(),
             },
         )
+    f.deliver()
     request = mail.outbox[-1]
     assert (
         request.to == [lead.email]
@@ -203,6 +204,7 @@ def test_a_clarification_round_opens_only_its_criteria_then_closes(  # type: ign
     # A reminder goes out once, when the due date is near.
     assert services.send_reminders(today=due - dt.timedelta(days=5)) == 0
     call_command("send_reminders", days=20, stdout=__import__("io").StringIO())
+    f.deliver()
     assert "Reminder" in mail.outbox[-1].subject
     assert services.send_reminders(today=due) == 0
 
@@ -212,6 +214,7 @@ def test_a_clarification_round_opens_only_its_criteria_then_closes(  # type: ign
             f"/my/cities/{c.slug}/assessment/clarifications/{clarification.pk}/answer/",
             {"reply": "See DM3."},
         )
+    f.deliver()
     assert mail.outbox[-1].to == [admin.email] and "See DM3." in mail.outbox[-1].body
     dm3.refresh_from_db()
     again = city.post(
@@ -275,7 +278,7 @@ def test_the_honor_roll_names_close_cities_only_if_they_agree(
     admin = f.person(admin=True, mfa=True)
     reviewer = f.person(reviewer=True, mfa=True)
     services.assign_reviewer(assessment, reviewer, admin)
-    assessment.reviews.update(conflict=False)
+    assessment.assignments.update(conflict=False)
     if opted_in:
         signed_in(lead).post(f"/my/cities/{c.slug}/honor-roll/", {"opt_in": "yes"})
     # 20 of the 30 claims hold: two short of Silver (22 of 43).

@@ -9,7 +9,17 @@ from django.http import HttpRequest
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
-    """allauth's adapter, sending people to their invitation when they signed up from one."""
+    """allauth's adapter, sending people to their invitation when they signed up from one, and
+    keeping the language they signed up in as the language of their emails."""
+
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        from django.conf import settings
+        from django.utils.translation import get_language
+
+        language = (get_language() or "").split("-")[0]
+        if language in {code for code, _name in settings.LANGUAGES}:
+            user.language = language
+        return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         pending = request.session.pop("invitation_token", None)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,12 @@ class ProgramRoleForm(forms.Form):
 class AuditFilterForm(forms.Form):
     city = forms.CharField(label=_("City (short name)"), required=False, max_length=120)
     person = forms.CharField(label=_("Person (email address)"), required=False, max_length=254)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the emails we send you"), choices=settings.LANGUAGES
+    )
 
 
 class ApiTokenForm(forms.Form):

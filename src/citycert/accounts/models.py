@@ -40,6 +40,11 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
+    # The language emails and notifications reach them in: set when they sign up (the
+    # language they signed up in), changed on their account page. Empty: the site's default.
+    language = models.CharField(
+        _("language for emails"), max_length=8, choices=settings.LANGUAGES, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -251,3 +256,32 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class Notification(models.Model):
+    """An email the program sent (or is sending) to a person, as they read it: kept so that
+    they can find it again on their dashboard. Sent by a background task, so that no page
+    waits on the mail server. Never holds a secret (invitation and password links are sent
+    directly, not through here)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    city = models.ForeignKey(
+        "cities.City", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    language = models.CharField(max_length=8)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField()
+    link = models.CharField(max_length=500, blank=True)  # a path on this site
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.recipient}"

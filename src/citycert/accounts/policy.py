@@ -1,14 +1,26 @@
 """Who may do what: the one place that decides. Every view and API endpoint asks here.
 
-A person's *relations* to a city are the hats they wear there: lead or contributor (a
-membership), coach (a live grant from the city), reviewer (assigned to the city), or admin
-(program admins relate to every city). Rules are a table from action to the relations that allow
-it. A city the person has no relation with does not exist for them: `authorize` answers 404, so
-that no one learns which cities take part. A city they relate to but may not act on gets 403.
+A person's *relations* to a city are the hats they wear there:
+- city-wide: lead or contributor (a membership), coach (a live grant from the city), admin
+  (program admins relate to every city);
+- on one assessment of the city: reviewer (assigned, declared no conflict, review open),
+  reviewer_pending (assigned, not declared yet), past_reviewer (reviewed it; it is decided
+  now: read only), panelist and panelist_pending (on the panel of an open appeal against it).
+
+`access(user, city)` gathers them once per request into an `Access`, which the views and the
+API ask. Rules are a table from action to the relations that allow it. For actions on one
+assessment (its answers, its report, its review, its appeal) only the hats worn on *that*
+assessment count, with the city-wide ones; a reviewer therefore reaches the assessment they
+review while the review is open, the assessment they reviewed (read only) afterwards, and
+nothing else. A city the person has no relation with, or an assessment they have no hat on,
+does not exist for them: 404, so no one learns which cities take part. A city they relate to
+but may not act on gets 403.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -28,42 +40,71 @@ class Action(StrEnum):
     VIEW_CITY = "view_city"
     MANAGE_TEAM = "manage_team"
     MANAGE_COACHES = "manage_coaches"
-    VIEW_ASSESSMENT = "view_assessment"
     MANAGE_ASSESSMENT = "manage_assessment"  # start, assign, outcome, import, submit, withdraw
+    EDIT_PUBLIC_PROFILE = "edit_public_profile"  # the story and what is published
+    APPEAL = "appeal"  # lodge an appeal against a decision
+    # On one assessment of a city (pass it, or an answer or appeal of it, as `obj`).
+    VIEW_ASSESSMENT = "view_assessment"
     EDIT_ANSWER = "edit_answer"  # the lead, or the contributor the criterion is assigned to
     DECLARE_CONFLICT = "declare_conflict"
     VALIDATE = "validate"
-    EDIT_PUBLIC_PROFILE = "edit_public_profile"  # the story and what is published
     VIEW_REPORT = "view_report"  # the customised report and its PDF
+    VIEW_APPEAL = "view_appeal"
+    DECLARE_PANEL_CONFLICT = "declare_panel_conflict"
+    RECOMMEND = "recommend"  # a panelist's recommendation on an appeal
     # On the program.
     MANAGE_REGISTRY = "manage_registry"
     MANAGE_PEOPLE = "manage_people"
     ASSIGN_REVIEWERS = "assign_reviewers"
-    MANAGE_REVIEWS = "manage_reviews"  # the queue, settling, deciding, publishing cohorts
+    MANAGE_REVIEWS = "manage_reviews"  # the queue, settling, deciding, publishing, appeals
+    MANAGE_RULES = "manage_rules"  # validity, renewal and appeal windows per Standard version
     VIEW_AUDIT = "view_audit"
 
 
 LEAD = "lead"
 CONTRIBUTOR = "contributor"
 COACH = "coach"
-REVIEWER = "reviewer"  # assigned, and declared no conflict of interest
-REVIEWER_PENDING = "reviewer_pending"  # assigned, not declared yet
 ADMIN = "admin"
+REVIEWER = "reviewer"  # assigned, declared no conflict, the review is open
+REVIEWER_PENDING = "reviewer_pending"  # assigned, not declared yet
+PAST_REVIEWER = "past_reviewer"  # reviewed the assessment, now decided: read only
+PANELIST = "panelist"  # on the panel of an open appeal, declared no conflict
+PANELIST_PENDING = "panelist_pending"  # on the panel, not declared yet
 SIGNED_IN = "signed_in"
+
+_READERS = frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN, REVIEWER, PAST_REVIEWER, PANELIST})
 
 #: Which relations to a city allow each action on it.
 CITY_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_CITY: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, REVIEWER_PENDING, ADMIN}),
     Action.MANAGE_TEAM: frozenset({LEAD, ADMIN}),
     Action.MANAGE_COACHES: frozenset({LEAD, ADMIN}),
-    Action.VIEW_ASSESSMENT: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
     Action.MANAGE_ASSESSMENT: frozenset({LEAD}),
+    Action.EDIT_PUBLIC_PROFILE: frozenset({LEAD, ADMIN}),
+    Action.APPEAL: frozenset({LEAD}),
+    Action.VIEW_ASSESSMENT: _READERS,
     Action.EDIT_ANSWER: frozenset({LEAD, CONTRIBUTOR}),
     Action.DECLARE_CONFLICT: frozenset({REVIEWER, REVIEWER_PENDING}),
     Action.VALIDATE: frozenset({REVIEWER}),
-    Action.EDIT_PUBLIC_PROFILE: frozenset({LEAD, ADMIN}),
-    Action.VIEW_REPORT: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
+    Action.VIEW_REPORT: _READERS,
+    Action.VIEW_APPEAL: frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN, PANELIST}),
+    Action.DECLARE_PANEL_CONFLICT: frozenset({PANELIST, PANELIST_PENDING}),
+    Action.RECOMMEND: frozenset({PANELIST}),
 }
+
+#: The city actions about one assessment: only the hats worn on it count (with city-wide ones).
+ASSESSMENT_ACTIONS = frozenset(
+    {
+        Action.VIEW_ASSESSMENT,
+        Action.EDIT_ANSWER,
+        Action.DECLARE_CONFLICT,
+        Action.VALIDATE,
+        Action.VIEW_REPORT,
+        Action.VIEW_APPEAL,
+        Action.DECLARE_PANEL_CONFLICT,
+        Action.RECOMMEND,
+    }
+)
 
 #: Which program-wide standing allows each action that is not about one city.
 PROGRAM_RULES: dict[Action, frozenset[str]] = {
@@ -75,6 +116,7 @@ PROGRAM_RULES: dict[Action, frozenset[str]] = {
     Action.ASSIGN_REVIEWERS: frozenset({ADMIN}),
     Action.VIEW_AUDIT: frozenset({ADMIN}),
     Action.MANAGE_REVIEWS: frozenset({ADMIN}),
+    Action.MANAGE_RULES: frozenset({ADMIN}),
 }
 
 
@@ -93,12 +135,83 @@ def is_program_staff(user: Any) -> bool:
     return ADMIN in program_roles(user) or REVIEWER in program_roles(user)
 
 
-def relations(user: Any, city: City) -> frozenset[str]:
-    """The hats `user` wears at `city`."""
-    if not user.is_authenticated:
-        return frozenset()
-    from citycert.reviews.models import Assignment
+def _assessment_id(obj: Any) -> int | None:
+    """The assessment an object belongs to: an assessment, anything that points at one (an
+    answer, an appeal, a report file), or an evidence file (through its answer)."""
+    from citycert.assessments.models import Assessment, Evidence
 
+    if obj is None:
+        return None
+    if isinstance(obj, Assessment):
+        return int(obj.pk)
+    if isinstance(obj, Evidence):
+        return int(obj.answer.assessment_id)
+    found = getattr(obj, "assessment_id", None)
+    return int(found) if found is not None else None
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one person is to one city, gathered once: the city-wide relations and the hats
+    worn on each of its assessments (assessment id -> relations)."""
+
+    user: Any
+    city: City
+    relations: frozenset[str] = frozenset()
+    hats: Mapping[int, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def any(self) -> frozenset[str]:
+        """Every relation the person has with the city, on any of its assessments."""
+        found = set(self.relations)
+        for worn in self.hats.values():
+            found |= worn
+        return frozenset(found)
+
+    def held(self, action: Action, obj: Any = None) -> frozenset[str]:
+        """The relations that count for `action`. For an assessment action on `obj`: the
+        city-wide ones and the hats worn on `obj`'s assessment (none when `obj` belongs to no
+        assessment, as a data snapshot's report does)."""
+        if action in ASSESSMENT_ACTIONS and obj is not None:
+            assessment_id = _assessment_id(obj)
+            worn = self.hats.get(assessment_id, frozenset()) if assessment_id else frozenset()
+            return self.relations | worn
+        return self.any
+
+    def can(self, action: Action, obj: Any = None) -> bool:
+        allowed = self.held(action, obj) & CITY_RULES[action]
+        if action is Action.EDIT_ANSWER and allowed == {CONTRIBUTOR}:
+            # A contributor edits only the criteria assigned to them.
+            return obj is not None and getattr(obj, "assigned_to_id", None) == self.user.pk
+        return bool(allowed)
+
+    def require(self, action: Action, obj: Any = None) -> None:
+        """Raise Http404 where the person has no relation (to the city, or to the assessment
+        `obj` belongs to), PermissionDenied where they may not take the action."""
+        if not self.held(action, obj):
+            raise Http404("No such city")
+        if not self.can(action, obj):
+            raise PermissionDenied
+
+    def assessments(self, action: Action) -> frozenset[int] | None:
+        """The ids of the assessments `action` is allowed on through hats alone, or None
+        when a city-wide relation allows it on every assessment of the city."""
+        if self.relations & CITY_RULES[action]:
+            return None
+        return frozenset(pk for pk in self.hats if self.can(action, _Ref(pk)))
+
+
+@dataclass(frozen=True)
+class _Ref:
+    assessment_id: int
+
+
+def _gather(user: Any, city: City) -> Access:
+    from citycert.assessments.models import Assessment
+    from citycert.reviews.models import Assignment, Panelist
+
+    if not user.is_authenticated:
+        return Access(user, city)
     found: set[str] = set()
     roles = program_roles(user)
     if ADMIN in roles:
@@ -108,24 +221,48 @@ def relations(user: Any, city: City) -> frozenset[str]:
         found.add(membership)
     if COACH in roles and city.coach_grants.filter(coach=user, revoked_at__isnull=True).exists():
         found.add(COACH)
+    hats: dict[int, set[str]] = {}
     if REVIEWER in roles:
-        # A declared conflict of interest ends the reviewer's access to the city.
-        declared = set(
-            Assignment.objects.filter(city=city, reviewer=user).values_list("conflict", flat=True)
-        )
-        if False in declared:
-            found.add(REVIEWER)
-        elif None in declared:
-            found.add(REVIEWER_PENDING)
-    return frozenset(found)
+        # A declared conflict of interest ends the reviewer's access to the assessment.
+        for assessment_id, conflict, state in Assignment.objects.filter(
+            assessment__city=city, reviewer=user
+        ).values_list("assessment_id", "conflict", "assessment__state"):
+            if state in Assessment.REVIEW_STATES:
+                hat = {None: REVIEWER_PENDING, False: REVIEWER}.get(conflict)
+            elif state in Assessment.DECIDED_STATES and conflict is False:
+                hat = PAST_REVIEWER
+            else:
+                hat = None
+            if hat:
+                hats.setdefault(assessment_id, set()).add(hat)
+        for assessment_id, conflict in Panelist.objects.filter(
+            appeal__assessment__city=city, appeal__decided_at__isnull=True, reviewer=user
+        ).values_list("appeal__assessment_id", "conflict"):
+            hat = {None: PANELIST_PENDING, False: PANELIST}.get(conflict)
+            if hat:
+                hats.setdefault(assessment_id, set()).add(hat)
+    return Access(user, city, frozenset(found), {pk: frozenset(worn) for pk, worn in hats.items()})
 
 
-def _allowed(user: Any, action: Action, held: frozenset[str], obj: Any) -> bool:
-    allowed = held & CITY_RULES[action]
-    if action is Action.EDIT_ANSWER and allowed == {CONTRIBUTOR}:
-        # A contributor edits only the criteria assigned to them.
-        return obj is not None and getattr(obj, "assigned_to_id", None) == user.pk
-    return bool(allowed)
+def access(user: Any, city: City) -> Access:
+    """The person's `Access` to the city, gathered once per request (kept on the user object,
+    which lives as long as the request)."""
+    if not user.is_authenticated:
+        return Access(user, city)
+    cache: dict[int, Access] | None = getattr(user, "_citycert_access", None)
+    if cache is None:
+        cache = user._citycert_access = {}
+    found = cache.get(city.pk)
+    if found is None:
+        found = cache[city.pk] = _gather(user, city)
+    return found
+
+
+def forget(user: Any) -> None:
+    """Drop what `access` gathered: after a change to the person's relations in the same
+    request (a declaration, an assignment)."""
+    if hasattr(user, "_citycert_access"):
+        del user._citycert_access
 
 
 def can(user: Any, action: Action, city: City | None = None, obj: Any = None) -> bool:
@@ -133,7 +270,7 @@ def can(user: Any, action: Action, city: City | None = None, obj: Any = None) ->
     if action in CITY_RULES:
         if city is None:
             raise ValueError(f"{action} needs a city")
-        return _allowed(user, action, relations(user, city), obj)
+        return access(user, city).can(action, obj)
     standing = set(program_roles(user))
     if user.is_authenticated:
         standing.add(SIGNED_IN)
@@ -146,11 +283,7 @@ def authorize(user: Any, action: Action, city: City | None = None, obj: Any = No
     if action in CITY_RULES:
         if city is None:
             raise ValueError(f"{action} needs a city")
-        held = relations(user, city)
-        if not held:
-            raise Http404("No such city")
-        if not _allowed(user, action, held, obj):
-            raise PermissionDenied
+        access(user, city).require(action, obj)
         return
     if not can(user, action):
         raise PermissionDenied

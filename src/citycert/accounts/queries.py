@@ -21,11 +21,18 @@ def active_coaches(city: City) -> QuerySet[CoachGrant]:
 
 
 def dashboard(user: User) -> dict[str, Any]:
-    """What a person sees on 'My cities'."""
+    """What a person sees on 'My cities'. Reviewers' work is read through the relations the
+    reviews app declares on the user (review_assignments, panels), not by importing it."""
     return {
         "memberships": user.memberships.select_related("city").order_by("city__name"),
         "coaching": user.coach_grants.filter(revoked_at__isnull=True).select_related("city"),
-        "reviewing": user.review_assignments.select_related("city").order_by("city__name"),
+        "reviewing": user.review_assignments.select_related(
+            "assessment__city", "assessment__standard"
+        ).order_by("-assessment__created_at", "assessment__city__name"),
+        "panels": user.panels.filter(appeal__decided_at__isnull=True).select_related(
+            "appeal__assessment__city"
+        ),
+        "notifications": user.notifications.select_related("city")[:10],
         "network": getattr(user, "network_membership", None)
         if hasattr(user, "network_membership")
         else None,

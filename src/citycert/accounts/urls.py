@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("my/", views.dashboard, name="dashboard"),
     path("my/tokens/", views.tokens, name="tokens"),
+    path("my/language/", views.email_language, name="email_language"),
     path("my/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("my/cities/<slug:slug>/", views.team, name="team"),
     path("my/cities/<slug:slug>/invite/", views.invite, name="invite"),

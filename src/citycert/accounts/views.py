@@ -21,6 +21,7 @@ from .forms import (
     CoachForm,
     HandOverForm,
     InviteForm,
+    LanguageForm,
     ProgramRoleForm,
     RoleForm,
 )
@@ -38,6 +39,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     policy.authorize(request.user, Action.VIEW_DASHBOARD)
     context = queries.dashboard(current_user(request))
     context["roles"] = policy.program_roles(request.user)
+    context["language_form"] = LanguageForm(
+        initial={"language": current_user(request).language or request.LANGUAGE_CODE}
+    )
     return render(request, "accounts/dashboard.html", context)
 
 
@@ -293,6 +297,20 @@ def honor_roll(request: HttpRequest, slug: str) -> HttpResponse:
         else _("%(city)s will not be named on an honor roll.") % {"city": city.name},
     )
     return redirect("accounts:team", city.slug)
+
+
+@login_required
+@require_POST
+def email_language(request: HttpRequest) -> HttpResponse:
+    """The language a person's emails and notifications come in."""
+    policy.authorize(request.user, Action.VIEW_DASHBOARD)
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages offered."))
+        return redirect("accounts:dashboard")
+    services.set_language(current_user(request), form.cleaned_data["language"])
+    messages.success(request, _("Your emails will come in the language you chose."))
+    return redirect("accounts:dashboard")
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
-from . import assessments, errors, public, reviews, standards
+from . import assessments, cycle, errors, public, reviews, standards
 from .ratelimit import RateLimit
 
 DESCRIPTION = """
@@ -37,5 +37,6 @@ public_router.add_router("", public.router)
 api.add_router("", public_router)
 api.add_router("", assessments.router)
 api.add_router("", reviews.router)
+api.add_router("", cycle.router)
 
 __all__ = ["_", "api"]

@@ -3,25 +3,24 @@ optimistic concurrency as the pages), evidence files, the score preview, and sub
 
 import datetime as dt
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any, Literal
 
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.params import functions as params
 
 from citycert.accounts import policy
 from citycert.accounts.models import Membership, User
-from citycert.accounts.policy import Action
-from citycert.assessments import evidence_files, services
+from citycert.accounts.policy import Access, Action
+from citycert.assessments import evidence_files, scores, services
 from citycert.assessments.models import Answer, Assessment, Evidence
 from citycert.cities.models import City
-from citycert.scoring import score
-from citycert.standards.queries import scoring_spec
+from citycert.web import authorized, visible_assessment
 
 from . import clarifications
 from .auth import token_auth
@@ -130,6 +129,7 @@ class AreaScoreOut(Schema):
 
 class ScoreOut(Schema):
     standard: str
+    basis: str
     points: int
     possible: int
     percent: float
@@ -143,20 +143,15 @@ class ScoreOut(Schema):
 # Reading ------------------------------------------------------------------------------------
 
 
-def _city(request: HttpRequest, slug: str, action: Action) -> City:
-    """The city, if the policy lets the token's owner do `action` there (else 404 / 403)."""
-    city = get_object_or_404(City, slug=slug)
-    policy.authorize(request.user, action, city)
-    return city
+def _city(request: HttpRequest, slug: str, action: Action) -> Access:
+    """The person's access to the city, if the policy lets the token's owner do `action` there
+    (else 404 / 403): the same door as the pages."""
+    return authorized(request, slug, action)
 
 
-def _assessment(city: City) -> Assessment:
-    assessment = (
-        services.open_assessment(city) or city.assessments.select_related("standard").first()
-    )
-    if assessment is None:
-        raise Http404("No assessment yet")
-    return assessment
+def _assessment(access: Access) -> Assessment:
+    """The open assessment, or the latest this person may read (as on the pages)."""
+    return visible_assessment(access)
 
 
 def _answers(assessment: Assessment) -> Any:
@@ -165,8 +160,8 @@ def _answers(assessment: Assessment) -> Any:
     ).prefetch_related(Prefetch("evidence", Evidence.objects.order_by("uploaded_at")))
 
 
-def _answer(city: City, code: str = code_path()) -> Answer:
-    answer: Answer = get_object_or_404(_answers(_assessment(city)), criterion__code=code)
+def _answer(access: Access, code: str = code_path()) -> Answer:
+    answer: Answer = get_object_or_404(_answers(_assessment(access)), criterion__code=code)
     return answer
 
 
@@ -197,15 +192,11 @@ def _assessment_out(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def _editable(user: Any, city: City) -> Callable[[Answer], bool]:
-    """Whether `user` may change an answer now. The policy is asked once for answers assigned
-    to the user and once for the others, not once per answer."""
-    mine = policy.can(user, Action.EDIT_ANSWER, city, SimpleNamespace(assigned_to_id=user.pk))
-    others = policy.can(user, Action.EDIT_ANSWER, city, SimpleNamespace(assigned_to_id=None))
+def _editable(access: Access) -> Callable[[Answer], bool]:
+    """Whether the person may change an answer now (the access is gathered once)."""
 
     def editable(answer: Answer) -> bool:
-        allowed = mine if answer.assigned_to_id == user.pk else others
-        return allowed and services.answer_is_open(answer)
+        return access.can(Action.EDIT_ANSWER, answer) and services.answer_is_open(answer)
 
     return editable
 
@@ -261,9 +252,11 @@ def my_cities(request: HttpRequest) -> list[dict[str, Any]]:
     for g in user.coach_grants.filter(revoked_at__isnull=True).select_related("city"):
         cities[g.city_id] = g.city
         roles.setdefault(g.city_id, set()).add(policy.COACH)
-    for a in user.review_assignments.exclude(conflict=True).select_related("city"):
-        cities[a.city_id] = a.city
-        roles.setdefault(a.city_id, set()).add(policy.REVIEWER)
+    for a in user.review_assignments.filter(
+        conflict=False, assessment__state__in=Assessment.REVIEW_STATES
+    ).select_related("assessment__city"):
+        cities[a.assessment.city_id] = a.assessment.city
+        roles.setdefault(a.assessment.city_id, set()).add(policy.REVIEWER)
     return [
         {
             "slug": c.slug,
@@ -284,8 +277,7 @@ def my_cities(request: HttpRequest) -> list[dict[str, Any]]:
 def get_assessment(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
     """The open assessment (or the latest decided one), its progress, and what is still
     missing before it can be submitted."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    return _assessment_out(_assessment(city))
+    return _assessment_out(_assessment(_city(request, slug, Action.VIEW_ASSESSMENT)))
 
 
 @router.post(
@@ -297,7 +289,7 @@ def start_assessment(
     request: HttpRequest, payload: StartIn, slug: str = slug_path()
 ) -> Status[Any]:
     """Open a new assessment against the current Standard (the city's lead)."""
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = _city(request, slug, Action.MANAGE_ASSESSMENT).city
     assessment = services.start(city, request.user, carry_forward=payload.carry_forward)  # type: ignore[arg-type]
     return Status(201, _assessment_out(assessment))
 
@@ -310,9 +302,9 @@ def start_assessment(
 @paginate(LimitOffsetPagination)
 def list_answers(request: HttpRequest, slug: str = slug_path()) -> list[dict[str, Any]]:
     """Every answer, in the Standard's order."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    editable = _editable(request.user, city)
-    return [_answer_out(a, editable) for a in _answers(_assessment(city))]
+    access = _city(request, slug, Action.VIEW_ASSESSMENT)
+    editable = _editable(access)
+    return [_answer_out(a, editable) for a in _answers(_assessment(access))]
 
 
 @router.get(
@@ -323,8 +315,8 @@ def list_answers(request: HttpRequest, slug: str = slug_path()) -> list[dict[str
 def get_answer(
     request: HttpRequest, slug: str = slug_path(), code: str = code_path()
 ) -> dict[str, Any]:
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    return _answer_out(_answer(city, code), _editable(request.user, city))
+    access = _city(request, slug, Action.VIEW_ASSESSMENT)
+    return _answer_out(_answer(access, code), _editable(access))
 
 
 @router.put(
@@ -337,9 +329,9 @@ def update_answer(
 ) -> Any:
     """Save a claim. Send the `version` you read: if someone saved the answer since, nothing
     is changed and the answer is 409 with the current version."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    answer = _answer(city, code)
-    policy.authorize(request.user, Action.EDIT_ANSWER, city, answer)
+    access = _city(request, slug, Action.VIEW_ASSESSMENT)
+    answer = _answer(access, code)
+    access.require(Action.EDIT_ANSWER, answer)
     services.save_answer(
         answer,
         version=payload.version,
@@ -349,7 +341,7 @@ def update_answer(
         links=_links(payload.links),
         by=request.user,  # type: ignore[arg-type]
     )
-    return _answer_out(_answer(city, code), _editable(request.user, city))
+    return _answer_out(_answer(access, code), _editable(access))
 
 
 @router.post(
@@ -362,9 +354,9 @@ def upload_evidence(
 ) -> Status[Any]:
     """Attach a file (PDF, DOCX, XLSX, CSV, PNG or JPEG) to an answer, as multipart form data
     in the field `file`. The file is checked as on the pages; a refused file leaves nothing."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    answer = _answer(city, code)
-    policy.authorize(request.user, Action.EDIT_ANSWER, city, answer)
+    access = _city(request, slug, Action.VIEW_ASSESSMENT)
+    answer = _answer(access, code)
+    access.require(Action.EDIT_ANSWER, answer)
     stored = services.add_evidence(answer, file, file.name or "", request.user)  # type: ignore[arg-type]
     return Status(
         201,
@@ -401,8 +393,8 @@ def download_evidence(
 ) -> FileResponse:
     """The stored file, for everyone who can read the assessment (its team, its coach, its
     reviewers, admins), always as a download: the same response as the pages give."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    evidence = get_object_or_404(_answer(city, code).evidence.all(), pk=evidence_id)
+    access = _city(request, slug, Action.VIEW_ASSESSMENT)
+    evidence = get_object_or_404(_answer(access, code).evidence.all(), pk=evidence_id)
     return evidence_files.download(evidence)
 
 
@@ -419,9 +411,9 @@ def remove_evidence(
 ) -> Status[None]:
     """Take a file off an answer, by whoever may change the answer, while it can change. A
     file carried forward from an earlier assessment stays stored for that one."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    answer = _answer(city, code)
-    policy.authorize(request.user, Action.EDIT_ANSWER, city, answer)
+    access = _city(request, slug, Action.VIEW_ASSESSMENT)
+    answer = _answer(access, code)
+    access.require(Action.EDIT_ANSWER, answer)
     evidence = get_object_or_404(answer.evidence.select_related("answer"), pk=evidence_id)
     services.remove_evidence(evidence)
     return Status(204, None)
@@ -437,8 +429,9 @@ def assign_answer(
 ) -> dict[str, Any]:
     """Give a criterion to a member of the team to answer, or to nobody (the city's lead). A
     contributor can change only the answers given to them."""
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
-    answer = _answer(city, code)
+    access = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = access.city
+    answer = _answer(access, code)
     person = None
     if payload.person:
         membership = (
@@ -451,7 +444,7 @@ def assign_answer(
             raise ApiError(422, "invalid", message, {"person": [message]})
         person = membership.user
     services.assign(answer, person)
-    return _answer_out(_answer(city, code), _editable(request.user, city))
+    return _answer_out(_answer(access, code), _editable(access))
 
 
 @router.put(
@@ -464,9 +457,9 @@ def update_outcome(
 ) -> dict[str, Any]:
     """Which outcome the city shows it meets, and how (the city's lead). Send the outcome's
     `version` you read."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    assessment = _assessment(city)
-    policy.authorize(request.user, Action.MANAGE_ASSESSMENT, city)
+    access = _city(request, slug, Action.VIEW_ASSESSMENT)
+    assessment = _assessment(access)
+    access.require(Action.MANAGE_ASSESSMENT)
     option = assessment.standard.outcome_options.filter(code=payload.option).first()
     if option is None:
         message = _("Choose one of this Standard's outcomes.")
@@ -486,17 +479,22 @@ def update_outcome(
     response={200: ScoreOut, **errors(*AUTHENTICATED, 404, 422)},
     summary="Score preview",
 )
-def score_preview(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
-    """The score the answers would reach as claimed, before any review: points, level, and the
-    fewest further criteria that would reach the next level."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    assessment = _assessment(city)
-    outcome = [assessment.outcome_option.code] if assessment.outcome_option else []
-    result = score(
-        scoring_spec(assessment.standard), services.answers_for_scoring(assessment), outcome
-    )
+def score_preview(
+    request: HttpRequest,
+    slug: str = slug_path(),
+    basis: Literal["claimed", "validated"] = params.Query(
+        "claimed",
+        description="claimed: the answers as the city claims them (the default); validated: "
+        "the claims the review found validated.",
+    ),
+) -> dict[str, Any]:
+    """The score the answers reach on a basis: points, level, and the fewest further criteria
+    that would reach the next level. By default as claimed, before any review."""
+    assessment = _assessment(_city(request, slug, Action.VIEW_ASSESSMENT))
+    result = scores.score(assessment, scores.Basis(basis))
     return {
         "standard": assessment.standard.code,
+        "basis": basis,
         "points": result.points,
         "possible": result.possible,
         "percent": result.percent,
@@ -521,8 +519,7 @@ def score_preview(request: HttpRequest, slug: str = slug_path()) -> dict[str, An
 def submit(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
     """Send the assessment to the certification team (the city's lead). If anything is still
     missing, nothing changes and the answer is 400 with each problem under `fields.assessment`."""
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
-    assessment = _assessment(city)
+    assessment = _assessment(_city(request, slug, Action.MANAGE_ASSESSMENT))
     missing = services.problems(assessment) if assessment.is_editable else []
     try:
         submitted = services.submit(assessment, request.user)  # type: ignore[arg-type]
@@ -544,8 +541,8 @@ def submit(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
 def list_clarifications(request: HttpRequest, slug: str = slug_path()) -> list[dict[str, Any]]:
     """What the certification team asked about the assessment, newest first. While one is
     open, the city may change the answers it names (and their evidence), and nothing else."""
-    city = _city(request, slug, Action.VIEW_ASSESSMENT)
-    return [clarifications.out(c) for c in clarifications.of(_assessment(city))]
+    access = _city(request, slug, Action.VIEW_ASSESSMENT)
+    return [clarifications.out(c) for c in clarifications.of(_assessment(access))]
 
 
 @router.post(
@@ -566,10 +563,10 @@ def reply_to_clarification(
     names lock again; a clarification already answered gets 400."""
     from citycert.reviews import services as reviews
 
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
-    clarification = get_object_or_404(clarifications.of(_assessment(city)), pk=clarification_id)
-    reviews.answer_clarification(clarification, payload.reply, request.user)  # type: ignore[arg-type]
-    return clarifications.out(clarification)
+    access = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    clarification = get_object_or_404(clarifications.of(_assessment(access)), pk=clarification_id)
+    answered = reviews.answer_clarification(clarification, payload.reply, request.user)  # type: ignore[arg-type]
+    return clarifications.out(answered)
 
 
 @router.post(
@@ -580,6 +577,6 @@ def reply_to_clarification(
 def withdraw(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
     """Take a submitted assessment back to draft to change it, until its review starts (the
     city's lead). Once a reviewer is assigned the answer is 400."""
-    city = _city(request, slug, Action.MANAGE_ASSESSMENT)
-    withdrawn = services.withdraw(_assessment(city), request.user)  # type: ignore[arg-type]
+    access = _city(request, slug, Action.MANAGE_ASSESSMENT)
+    withdrawn = services.withdraw(_assessment(access), request.user)  # type: ignore[arg-type]
     return _assessment_out(withdrawn)

@@ -44,6 +44,14 @@ class ListingOut(Schema):
     year: int
     awarded_on: dt.date | None
     valid_until: dt.date | None
+    status: Literal["valid", "renewal", "expired"] = Field(
+        ...,
+        description="valid; renewal: ended, but the city submitted its renewal in time and it "
+        "is being reviewed; expired.",
+    )
+    renewal_until: dt.date | None = Field(
+        ..., description="Where renewing: the last day the city shows “renewal in progress”."
+    )
     first_cohort: str
     first_year: int
     certifications: int
@@ -158,6 +166,8 @@ def _listing(row: Listing) -> dict[str, Any]:
         "year": row.year,
         "awarded_on": row.awarded_on,
         "valid_until": row.valid_until,
+        "status": row.status(),
+        "renewal_until": row.renewal_until,
         "first_cohort": row.first_cohort,
         "first_year": row.first_year,
         "certifications": row.certifications,

@@ -15,7 +15,6 @@ from citycert.accounts import policy
 from citycert.accounts.models import ProgramRole, User
 from citycert.accounts.policy import Action
 from citycert.assessments.models import Assessment
-from citycert.cities.models import City
 from citycert.reviews import queries, services
 from citycert.reviews.history import publish_cohort
 from citycert.reviews.models import (
@@ -26,6 +25,7 @@ from citycert.reviews.models import (
     Validation,
 )
 from citycert.standards.models import Criterion
+from citycert.web import authorized
 
 from . import clarifications
 from .auth import token_auth
@@ -57,7 +57,7 @@ class QueueItemOut(Schema):
 
 
 class QueueFilters(Schema):
-    state: Literal["submitted", "in_review", "decided"] | None = None
+    state: Literal["submitted", "in_review", "clarification", "decided", "appealed"] | None = None
     standard: str | None = Field(None, max_length=16)
     country: str | None = Field(None, min_length=2, max_length=2)
     older_than: int | None = Field(None, ge=0, le=36500, description="Days since submission.")
@@ -234,7 +234,7 @@ def review_queue(request: HttpRequest, filters: Query[QueueFilters]) -> list[dic
             "state": a.state,
             "submitted_at": a.submitted_at,
             "reviewers": [
-                {"email": r.reviewer.email, "conflict": r.conflict} for r in a.reviews.all()
+                {"email": r.reviewer.email, "conflict": r.conflict} for r in a.assignments.all()
             ],
             "open_clarifications": len(a.open_clarifications),
         }
@@ -463,10 +463,15 @@ def publish(request: HttpRequest, label: str = cohort_path()) -> dict[str, Any]:
 # A reviewer's own work -----------------------------------------------------------------------
 
 
-def _reviewed_city(request: HttpRequest, slug: str, action: Action) -> City:
-    city = get_object_or_404(City, slug=slug)
-    policy.authorize(request.user, action, city)
-    return city
+def _assignment(request: HttpRequest, slug: str, action: Action) -> Assignment:
+    """The token owner's assignment on the city: the open review first, else the latest they
+    reviewed; the policy decides on that assessment."""
+    access = authorized(request, slug, action)
+    assignment = services.assignment_of(request.user, access.city)  # type: ignore[arg-type]
+    if assignment is None:
+        raise Http404("No assessment to review")
+    access.require(action, assignment.assessment)
+    return assignment
 
 
 @router.post(
@@ -479,9 +484,9 @@ def declare(
 ) -> dict[str, Any]:
     """Before seeing a city's assessment, its reviewer declares whether they have a conflict of
     interest with the city; a conflict ends their access."""
-    city = _reviewed_city(request, slug, Action.DECLARE_CONFLICT)
-    assignment = get_object_or_404(Assignment, city=city, reviewer=request.user)
+    assignment = _assignment(request, slug, Action.DECLARE_CONFLICT)
     services.declare(assignment, conflict=payload.conflict, note=payload.note)
+    assignment.refresh_from_db()
     return {"email": assignment.reviewer.email, "conflict": assignment.conflict}
 
 
@@ -491,12 +496,12 @@ def declare(
     summary="A review's standings",
 )
 def my_review(request: HttpRequest, slug: str = slug_path()) -> dict[str, Any]:
-    """The claimed criteria with every reviewer's verdict, for the city's reviewer."""
-    city = _reviewed_city(request, slug, Action.VALIDATE)
-    assessment = queries.assessment_under_review(city)
-    if assessment is None:
-        raise Http404("No assessment in review")
-    return _review_out(assessment)
+    """The claimed criteria with every reviewer's verdict, for the city's reviewer: the
+    assessment in review, or once decided the one they reviewed (read only)."""
+    assignment = _assignment(request, slug, Action.VIEW_ASSESSMENT)
+    if assignment.conflict is not False:
+        raise Http404("No assessment to review")
+    return _review_out(assignment.assessment)
 
 
 @router.put(
@@ -509,10 +514,7 @@ def validate(
 ) -> dict[str, int]:
     """The reviewer's verdict on claimed criteria: validated, not validated, or needs
     clarification, each with an optional comment. Sending a criterion again replaces it."""
-    city = _reviewed_city(request, slug, Action.VALIDATE)
-    assessment = queries.assessment_under_review(city)
-    if assessment is None:
-        raise Http404("No assessment in review")
+    assignment = _assignment(request, slug, Action.VALIDATE)
     verdicts = {v.criterion: (v.verdict, v.comment) for v in payload.verdicts}
-    saved = services.validate(assessment, request.user, verdicts)  # type: ignore[arg-type]
+    saved = services.validate(assignment.assessment, request.user, verdicts)  # type: ignore[arg-type]
     return {"saved": saved}

@@ -49,13 +49,24 @@ class Snapshot(models.Model):
 
 
 class Assessment(models.Model):
-    """A city's full assessment against one standard version, in one certification cycle."""
+    """A city's full assessment against one standard version, in one certification cycle.
+
+    Its state changes only through `workflow`, whose table says which transitions exist."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
         IN_REVIEW = "in_review", _("In review")
+        CLARIFICATION = "clarification", _("Clarification asked")
         DECIDED = "decided", _("Decided")
+        APPEALED = "appealed", _("Under appeal")
+
+    #: The states of a city's one open assessment (an appeal is about a decided one).
+    OPEN_STATES = ("draft", "submitted", "in_review", "clarification")
+    #: The states in which the certification team works on it.
+    REVIEW_STATES = ("submitted", "in_review", "clarification")
+    #: The states after a decision: the review's findings count.
+    DECIDED_STATES = ("decided", "appealed")
 
     city = models.ForeignKey("cities.City", models.CASCADE, related_name="assessments")
     standard = models.ForeignKey(
@@ -86,7 +97,7 @@ class Assessment(models.Model):
             # One open assessment per city at a time.
             models.UniqueConstraint(
                 fields=["city"],
-                condition=~models.Q(state="decided"),
+                condition=models.Q(state__in=["draft", "submitted", "in_review", "clarification"]),
                 name="one_open_assessment_per_city",
             )
         ]
@@ -101,6 +112,37 @@ class Assessment(models.Model):
     def is_editable(self) -> bool:
         return self.state == self.State.DRAFT
 
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_decided(self) -> bool:
+        return self.state in self.DECIDED_STATES
+
+
+class StateChange(models.Model):
+    """One transition of an assessment: which, from and to which state, by whom and when."""
+
+    assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="state_changes")
+    transition = models.CharField(max_length=32)
+    source = models.CharField(max_length=16, choices=Assessment.State.choices)
+    target = models.CharField(max_length=16, choices=Assessment.State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment}: {self.source} -> {self.target}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.assessment.city_id}
+
 
 class Answer(models.Model):
     """A city's claim for one criterion. `version` grows with every save, so that a save based
@@ -110,6 +152,14 @@ class Answer(models.Model):
         UNANSWERED = "unanswered", _("Not answered")
         CLAIMED = "claimed", _("Claimed")
         NOT_MET = "not_met", _("Not met yet")
+
+    class Finding(models.TextChoices):
+        """What the review found of a claim: written by the certification team's work, through
+        `services.record_findings`, and what a decided assessment's score counts."""
+
+        OPEN = "", _("Not settled yet")
+        VALIDATED = "validated", _("Validated")
+        NOT_VALIDATED = "not_validated", _("Not validated")
 
     assessment = models.ForeignKey(Assessment, models.CASCADE, related_name="answers")
     criterion = models.ForeignKey("standards.Criterion", models.PROTECT, related_name="answers")
@@ -125,6 +175,9 @@ class Answer(models.Model):
         related_name="assigned_answers",
     )
     carried_forward = models.BooleanField(default=False)  # from a previous assessment: confirm
+    # Open again for the city during a clarification round (see workflow.reopen / relock).
+    reopened = models.BooleanField(default=False)
+    finding = models.CharField(max_length=16, choices=Finding.choices, blank=True, default="")
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

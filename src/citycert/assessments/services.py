@@ -1,9 +1,9 @@
-"""Writes to assessments. Each state change is one function that checks it is allowed, records
-who and when (the audit trail does the rest), and runs in a transaction.
+"""Writes to assessments. State changes go through `workflow` (its table of transitions);
+this module adds what the city does: starting, answering, evidence, submitting, withdrawing.
 
-States: draft -> submitted -> in review -> decided; a submitted assessment can be withdrawn to
-draft by its lead until a review starts. Answers carry a version number: a save based on an
-older version is refused with the other person's change, never applied over it.
+Answers carry a version number: a save based on an older version is refused with the other
+person's change, never applied over it. An answer is open to the city while the assessment is
+a draft, and during a clarification round that reopened it.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citycert.accounts.models import Membership, User
+from citycert.accounts.notifications import notify
 from citycert.cities.models import City
 from citycert.datafiles import load_mapping
 from citycert.standards.models import Criterion, OutcomeOption, StandardVersion
 
-from . import evidence_files
+from . import evidence_files, workflow
 from .models import Answer, Assessment, Evidence
 
 MAX_LINKS = 20
@@ -75,8 +76,17 @@ def current_standard() -> StandardVersion:
 
 
 def open_assessment(city: City) -> Assessment | None:
+    """The city's one assessment that is not decided yet (draft, submitted or in review)."""
     return (
-        city.assessments.exclude(state=Assessment.State.DECIDED).select_related("standard").first()
+        city.assessments.filter(state__in=Assessment.OPEN_STATES)
+        .select_related("standard", "outcome_option")
+        .first()
+    )
+
+
+def latest_decided(city: City) -> Assessment | None:
+    return (
+        city.assessments.filter(state__in=Assessment.DECIDED_STATES).order_by("-created_at").first()
     )
 
 
@@ -104,9 +114,7 @@ def start(city: City, by: User, *, carry_forward: bool = True) -> Assessment:
             _("%(city)s already has an assessment in progress.") % {"city": city.name}
         )
     standard = current_standard()
-    previous = (
-        city.assessments.filter(state=Assessment.State.DECIDED).order_by("-created_at").first()
-    )
+    previous = latest_decided(city)
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(
@@ -200,17 +208,11 @@ def clean_links(text_or_list: str | Iterable[str]) -> list[str]:
 
 
 def answer_is_open(answer: Answer) -> bool:
-    """Whether the city may change this answer: while drafting, or during a clarification
-    round that asks about its criterion."""
-    if answer.assessment.is_editable:
-        return True
-    from citycert.reviews.models import Clarification
-
-    return (
-        answer.assessment.state == Assessment.State.IN_REVIEW
-        and Clarification.objects.filter(
-            assessment=answer.assessment, answered_at__isnull=True, criteria=answer.criterion
-        ).exists()
+    """Whether the city may change this answer: while drafting, or while a clarification round
+    has reopened it."""
+    state = answer.assessment.state
+    return state == Assessment.State.DRAFT or (
+        state == Assessment.State.CLARIFICATION and answer.reopened
     )
 
 
@@ -409,6 +411,7 @@ def problems(assessment: Assessment) -> list[Problem]:
 
 @transaction.atomic
 def submit(assessment: Assessment, by: User) -> Assessment:
+    """Send a complete draft to the certification team."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _require_editable(assessment)
     missing = problems(assessment)
@@ -417,26 +420,45 @@ def submit(assessment: Assessment, by: User) -> Assessment:
             _("The assessment cannot be submitted yet: %(n)s things are missing.")
             % {"n": len(missing)}
         )
-    assessment.state = Assessment.State.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.submitted_by = by
-    assessment.save(update_fields=["state", "submitted_at", "submitted_by"])
-    return assessment
+    submitted = _transition(assessment, "submit", by)
+    city = submitted.city
+    notify(
+        "submission_received",
+        [m.user for m in city.memberships.select_related("user").order_by("-role")],
+        {"city": city, "assessment": submitted, "by": by},
+        city=city,
+        link=reverse("assessments:overview", args=[city.slug]),
+    )
+    return submitted
+
+
+def withdraw(assessment: Assessment, by: User) -> Assessment:
+    """Take a submitted assessment back to draft, until a review starts."""
+    return _transition(assessment, "withdraw", by)
+
+
+def _transition(assessment: Assessment, name: str, by: User) -> Assessment:
+    try:
+        return workflow.apply(assessment, name, by)
+    except workflow.TransitionError as exc:
+        raise AssessmentError(str(exc)) from None
 
 
 @transaction.atomic
-def withdraw(assessment: Assessment, by: User) -> Assessment:
-    """Take a submitted assessment back to draft, until a review starts."""
-    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if assessment.state != Assessment.State.SUBMITTED:
-        raise AssessmentError(
-            _("Only a submitted assessment whose review has not started can be withdrawn.")
-        )
-    assessment.state = Assessment.State.DRAFT
-    assessment.submitted_at = None
-    assessment.submitted_by = None
-    assessment.save(update_fields=["state", "submitted_at", "submitted_by"])
-    return assessment
+def record_findings(assessment: Assessment, findings: Mapping[str, str]) -> int:
+    """Record what the review found of claimed criteria (code -> an `Answer.Finding` value),
+    while the assessment is in review. Only the certification team's work calls this."""
+    if assessment.state not in Assessment.REVIEW_STATES:
+        raise AssessmentError(_("This assessment is not in review."))
+    changed = 0
+    for finding in set(findings.values()):
+        if finding not in Answer.Finding.values:
+            raise ValueError(f"unknown finding {finding!r}")
+        codes = [code for code, f in findings.items() if f == finding]
+        changed += Answer.objects.filter(
+            assessment=assessment, criterion__code__in=codes, status=Answer.Status.CLAIMED
+        ).update(finding=finding)
+    return changed
 
 
 @transaction.atomic
@@ -469,15 +491,3 @@ def import_answers(assessment: Assessment, imported: Mapping[str, Any], by: User
         ["status", "items", "narrative", "links", "carried_forward", "updated_by", "version"],
     )
     return len(changed)
-
-
-def answers_for_scoring(assessment: Assessment) -> dict[str, Any]:
-    """The assessment's answers as the scoring engine takes them."""
-    from citycert.scoring import CriterionAnswer
-
-    return {
-        code: CriterionAnswer(frozenset(items))
-        for code, items in assessment.answers.filter(status=Answer.Status.CLAIMED).values_list(
-            "criterion__code", "items"
-        )
-    }

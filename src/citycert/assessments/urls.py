@@ -16,11 +16,6 @@ urlpatterns = [
     path(base + "withdraw/", views.withdraw, name="withdraw"),
     path(base + "export.xlsx", views.export_xlsx, name="export"),
     path(base + "import/", views.import_xlsx, name="import"),
-    path(
-        base + "clarifications/<int:pk>/answer/",
-        views.answer_clarification,
-        name="answer_clarification",
-    ),
     path(base + "criteria/<str:code>/", views.answer, name="answer"),
     path(base + "criteria/<str:code>/assign/", views.assign, name="assign"),
     path(base + "criteria/<str:code>/evidence/", views.upload_evidence, name="upload_evidence"),

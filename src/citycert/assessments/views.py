@@ -17,29 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citycert.accounts import policy
 from citycert.accounts.models import Membership
-from citycert.accounts.policy import Action
+from citycert.accounts.policy import Access, Action
 from citycert.cities.models import City
-from citycert.scoring import score
 from citycert.standards.definitions import packaged
 from citycert.standards.queries import scoring_spec
 from citycert.texts import localize
-from citycert.web import authorized_city, current_user
+from citycert.web import authorized, current_user, visible_assessment
 
-from . import evidence_files, services, snapshot, spreadsheet
+from . import evidence_files, panels, scores, services, snapshot, spreadsheet
 from .forms import AnswerForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
 from .models import Answer, Assessment, Evidence, NetworkMembership, Snapshot
-
-
-def _assessment(city: City) -> Assessment:
-    assessment = (
-        services.open_assessment(city) or city.assessments.select_related("standard").first()
-    )
-    if assessment is None:
-        raise Http404("No assessment yet")
-    return assessment
-
 
 # The data snapshot -------------------------------------------------------------------------
 
@@ -130,11 +118,10 @@ def network_consent(request: HttpRequest) -> HttpResponse:
 
 
 def _preview(assessment: Assessment) -> dict[str, Any]:
-    """The live score: points, level, areas, and the criteria that would reach the next level."""
+    """The live score: points, level, areas, and the criteria that would reach the next level
+    (on what the city claims; once decided, on what the review validated)."""
     spec = scoring_spec(assessment.standard)
-    answers = services.answers_for_scoring(assessment)
-    outcome = [assessment.outcome_option.code] if assessment.outcome_option else []
-    result = score(spec, answers, outcome)
+    result = scores.score(assessment)
     names = dict(assessment.standard.practice_areas.values_list("code", "name"))
     areas = [(code, names.get(code, {}), area) for code, area in result.areas.items()]
     return {"result": result, "spec": spec, "areas": areas}
@@ -143,13 +130,18 @@ def _preview(assessment: Assessment) -> dict[str, Any]:
 @login_required
 @require_safe
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    city = access.city
     assessment = services.open_assessment(city)
+    if access.assessments(Action.VIEW_ASSESSMENT) is not None:
+        # A reviewer or panelist, not the city's own: the assessment they may read, read only.
+        assessment = visible_assessment(access)
     context: dict[str, Any] = {
         "city": city,
         "assessment": assessment,
-        "can_manage": policy.can(request.user, Action.MANAGE_ASSESSMENT, city),
+        "can_manage": access.can(Action.MANAGE_ASSESSMENT),
         "snapshots": city.snapshots.all()[:3],
+        "panels": panels.collect(request, access, city, assessment),
     }
     if assessment is not None:
         answers = list(
@@ -161,19 +153,17 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         context["answers"] = answers
         context["team"] = city.memberships.select_related("user")
         context["done"] = sum(1 for a in answers if a.status != Answer.Status.UNANSWERED)
-        context["clarifications"] = assessment.clarifications.filter(
-            answered_at__isnull=True
-        ).prefetch_related("criteria")
     else:
-        context["previous"] = city.assessments.filter(state=Assessment.State.DECIDED).first()
+        context["previous"] = services.latest_decided(city)
     return render(request, "assessments/overview.html", context)
 
 
 @login_required
 @require_safe
 def mine(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
-    assessment = _assessment(city)
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    city = access.city
+    assessment = visible_assessment(access)
     answers = assessment.answers.filter(assigned_to=current_user(request)).select_related(
         "criterion"
     )
@@ -187,14 +177,17 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
+    city = authorized(request, slug, Action.MANAGE_ASSESSMENT).city
     try:
         assessment = services.start(
             city, current_user(request), carry_forward=request.POST.get("carry") != "no"
         )
         messages.success(
             request,
-            _("The assessment against the %(standard)s is open.")
+            _(
+                "The assessment against the %(standard)s is open. Answer each criterion; "
+                "when everything is answered, check and submit it."
+            )
             % {"standard": localize(assessment.standard.label).text},
         )
     except services.AssessmentError as exc:
@@ -202,8 +195,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("assessments:overview", city.slug)
 
 
-def _answer(city: City, code: str) -> Answer:
-    assessment = _assessment(city)
+def _answer(access: Access, code: str) -> Answer:
+    assessment = visible_assessment(access)
     return get_object_or_404(
         Answer.objects.select_related(
             "criterion", "assessment__standard", "updated_by", "assigned_to"
@@ -216,15 +209,14 @@ def _answer(city: City, code: str) -> Answer:
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
-    current = _answer(city, code)
-    can_edit = services.answer_is_open(current) and policy.can(
-        request.user, Action.EDIT_ANSWER, city, current
-    )
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    city = access.city
+    current = _answer(access, code)
+    can_edit = services.answer_is_open(current) and access.can(Action.EDIT_ANSWER, current)
     conflict = None
     status = 200
     if request.method == "POST":
-        policy.authorize(request.user, Action.EDIT_ANSWER, city, current)
+        access.require(Action.EDIT_ANSWER, current)
         form = AnswerForm(request.POST, answer=current)
         if form.is_valid():
             try:
@@ -282,7 +274,7 @@ def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "can_edit": can_edit,
             "conflict": conflict,
             "team": city.memberships.select_related("user")
-            if policy.can(request.user, Action.MANAGE_ASSESSMENT, city)
+            if access.can(Action.MANAGE_ASSESSMENT)
             else None,
             **_preview(current.assessment),
         },
@@ -305,8 +297,9 @@ def _initial(current: Answer) -> dict[str, Any]:
 @login_required
 @require_POST
 def assign(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
-    current = _answer(city, code)
+    access = authorized(request, slug, Action.MANAGE_ASSESSMENT)
+    city = access.city
+    current = _answer(access, code)
     person = None
     if request.POST.get("person"):
         membership = (
@@ -336,9 +329,10 @@ def assign(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def upload_evidence(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
-    current = _answer(city, code)
-    policy.authorize(request.user, Action.EDIT_ANSWER, city, current)
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    city = access.city
+    current = _answer(access, code)
+    access.require(Action.EDIT_ANSWER, current)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
@@ -357,13 +351,14 @@ def upload_evidence(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def delete_evidence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    city = access.city
     evidence = get_object_or_404(
         Evidence.objects.select_related("answer__criterion", "answer__assessment"),
         pk=pk,
         answer__assessment__city=city,
     )
-    policy.authorize(request.user, Action.EDIT_ANSWER, city, evidence.answer)
+    access.require(Action.EDIT_ANSWER, evidence.answer)
     try:
         services.remove_evidence(evidence)
         messages.success(request, _("%(name)s is removed.") % {"name": evidence.name})
@@ -375,17 +370,22 @@ def delete_evidence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def download_evidence(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    """Only for people the policy allows; always as a download, never shown inline."""
-    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
-    evidence = get_object_or_404(Evidence, pk=pk, answer__assessment__city=city)
+    """Only for people the policy allows (on the assessment the file belongs to); always as a
+    download, never shown inline."""
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("answer"), pk=pk, answer__assessment__city=access.city
+    )
+    access.require(Action.VIEW_ASSESSMENT, evidence)
     return evidence_files.download(evidence)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def outcome(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
-    assessment = _assessment(city)
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    city = access.city
+    assessment = visible_assessment(access)
     options = list(assessment.standard.outcome_options.order_by("position"))
     choices = [(o.code, localize(o.title).text) for o in options]
     form = OutcomeForm(
@@ -399,7 +399,7 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
         },
     )
     if request.method == "POST":
-        policy.authorize(request.user, Action.MANAGE_ASSESSMENT, city)
+        access.require(Action.MANAGE_ASSESSMENT)
         if form.is_valid():
             try:
                 services.save_outcome(
@@ -421,8 +421,7 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
             "assessment": assessment,
             "form": form,
             "options": options,
-            "can_edit": assessment.is_editable
-            and policy.can(request.user, Action.MANAGE_ASSESSMENT, city),
+            "can_edit": assessment.is_editable and access.can(Action.MANAGE_ASSESSMENT),
         },
         status=400 if form.errors else 200,
     )
@@ -431,13 +430,20 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
-    assessment = _assessment(city)
+    access = authorized(request, slug, Action.MANAGE_ASSESSMENT)
+    city = access.city
+    assessment = visible_assessment(access)
     if request.method == "POST":
         try:
             services.submit(assessment, current_user(request))
             messages.success(
-                request, _("The assessment is submitted. The certification team will be in touch.")
+                request,
+                _(
+                    "The assessment is submitted, and your team is told by email. Next, the "
+                    "certification team assigns reviewers and validates each claim; they may "
+                    "ask you to clarify some answers. You can withdraw it until the review "
+                    "starts."
+                ),
             )
             return redirect("assessments:overview", city.slug)
         except services.AssessmentError as exc:
@@ -453,9 +459,10 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
+    access = authorized(request, slug, Action.MANAGE_ASSESSMENT)
+    city = access.city
     try:
-        services.withdraw(_assessment(city), current_user(request))
+        services.withdraw(visible_assessment(access), current_user(request))
         messages.success(request, _("The assessment is withdrawn and can be edited again."))
     except services.AssessmentError as exc:
         messages.error(request, str(exc))
@@ -489,8 +496,9 @@ def _sheet(
 @login_required
 @require_safe
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_ASSESSMENT)
-    assessment = _assessment(city)
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    city = access.city
+    assessment = visible_assessment(access)
     meta, criteria = _sheet(assessment)
     answers = {
         a.criterion.code: spreadsheet.SheetAnswer(
@@ -516,8 +524,9 @@ def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
-    assessment = _assessment(city)
+    access = authorized(request, slug, Action.MANAGE_ASSESSMENT)
+    city = access.city
+    assessment = visible_assessment(access)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: tuple[spreadsheet.RowError, ...] = ()
     if request.method == "POST" and form.is_valid():
@@ -542,22 +551,3 @@ def import_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
         {"city": city, "assessment": assessment, "form": form, "errors": errors},
         status=400 if errors else 200,
     )
-
-
-@login_required
-@require_POST
-def answer_clarification(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The lead sends the city's answer to a clarification; those answers lock again."""
-    from citycert.reviews import services as reviews
-    from citycert.reviews.models import Clarification
-
-    city = authorized_city(request, slug, Action.MANAGE_ASSESSMENT)
-    clarification = get_object_or_404(Clarification, pk=pk, assessment__city=city)
-    try:
-        reviews.answer_clarification(
-            clarification, request.POST.get("reply", ""), current_user(request)
-        )
-        messages.success(request, _("Your answer is sent to the certification team."))
-    except reviews.ReviewError as exc:
-        messages.error(request, str(exc))
-    return redirect("assessments:overview", city.slug)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,9 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from citycert.accounts import policy
-from citycert.accounts.models import ProgramRole, User
 from citycert.accounts.policy import Action
-from citycert.reviews.forms import AssignReviewerForm
+from citycert.web import current_user
 
 from . import gazetteer, queries, services
 from .forms import ChoosePlaceForm, CityFactsForm, GazetteerSearchForm
@@ -52,7 +49,7 @@ def _register(request: HttpRequest, *, as_lead: bool) -> City | None:
         messages.error(request, _("That place was not found in the gazetteer. Search again."))
         return None
     try:
-        city = services.register(place, cast(User, request.user), as_lead=as_lead)
+        city = services.register(place, current_user(request), as_lead=as_lead)
     except services.AlreadyRegisteredError as exc:
         if as_lead:
             messages.error(
@@ -124,7 +121,6 @@ def registry_detail(request: HttpRequest, slug: str) -> HttpResponse:
         form.save()
         messages.success(request, _("The facts of %(city)s are saved.") % {"city": city.name})
         return redirect("cities:registry_detail", city.slug)
-    reviewers = User.objects.filter(program_roles__role=ProgramRole.Role.REVIEWER)
     return render(
         request,
         "cities/registry_detail.html",
@@ -132,7 +128,9 @@ def registry_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "form": form,
             "team": city.memberships.select_related("user"),
-            "assignments": city.reviewer_assignments.select_related("reviewer"),
-            "assign_form": AssignReviewerForm(reviewers=reviewers),
+            # Read only: reviewers are given assessments from the review queue.
+            "assessments": city.assessments.select_related("standard")
+            .prefetch_related("assignments__reviewer")
+            .order_by("-created_at"),
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -40,22 +42,35 @@ def level_name(level: str) -> str:
     }.get(level, _("Certified"))
 
 
-def render(row: Listing, *, expired: bool, language: str) -> str:
-    """The badge of a certified city, in `language`."""
+def embed_code(row: Listing, request: HttpRequest) -> str:
+    """The HTML a city puts on its website to show its badge, linked to its profile."""
+    badge_url = request.build_absolute_uri(reverse("public:badge_svg", args=[row.slug]))
+    profile_url = request.build_absolute_uri(reverse("public:profile", args=[row.slug]))
+    alt = _("%(city)s: %(level)s certified city") % {
+        "city": row.name,
+        "level": level_name(row.level),
+    }
+    return (
+        f'<a href="{escape(profile_url)}"><img src="{escape(badge_url)}" alt="{escape(alt)}"></a>'
+    )
+
+
+def render(row: Listing, *, status: str, language: str) -> str:
+    """The badge of a certified city, in `language`: its level and year, and whether the
+    certification has expired or is being renewed after its end."""
+    expired = status == "expired"
     with override(language):
         glyph = GLYPHS.get(row.level, "")
+        facts = {"level": level_name(row.level), "year": row.year, "city": row.name}
         value = f"{glyph} {level_name(row.level)} {row.year}".strip()
+        title = _("%(city)s: %(level)s, certified in %(year)s") % facts
         if expired:
-            value = _("%(level)s %(year)s, expired") % {
-                "level": level_name(row.level),
-                "year": row.year,
-            }
+            value = _("%(level)s %(year)s, expired") % facts
+            title = _("%(city)s: certification expired (was %(level)s, %(year)s)") % facts
+        elif status == "renewal":
+            value = _("%(level)s %(year)s, renewing") % facts
+            title = _("%(city)s: %(level)s since %(year)s, renewal in progress") % facts
         label = "citycert"
-        title = (
-            _("%(city)s: certification expired (was %(level)s, %(year)s)")
-            if expired
-            else _("%(city)s: %(level)s, certified in %(year)s")
-        ) % {"city": row.name, "level": level_name(row.level), "year": row.year}
     left = text_width(label) + 12
     right = text_width(value) + 12
     width = left + right

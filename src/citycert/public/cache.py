@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import get_language, get_language_from_request
@@ -44,13 +45,15 @@ SHARED_SUFFIXES = (".svg", ".json", ".csv", ".geojson")
 
 def revision() -> str:
     """The current public revision: its number and when it changed (so that a database
-    restored from a backup, whose number went back, does not meet responses cached later)."""
+    restored from a backup, whose number went back, does not meet responses cached later),
+    and today's date: a certification that ends, or whose grace period ends, changes what
+    public pages say with no write to the database."""
     current = cache.get(REVISION_KEY)
     if current is None:
         row = Revision.objects.values_list("number", "changed_at").first()
         current = f"{row[0]}.{row[1].timestamp():.6f}" if row else "0"
         cache.set(REVISION_KEY, current, settings.PUBLIC_REVISION_TTL)
-    return str(current)
+    return f"{current}.{timezone.localdate():%Y%m%d}"
 
 
 def has_state(request: HttpRequest) -> bool:

@@ -8,8 +8,11 @@ profile change; `Revision` counts those changes so cached pages know when they a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from citycert.standards.models import Level
@@ -71,6 +74,8 @@ class Listing(models.Model):
     year = models.PositiveSmallIntegerField(db_index=True)  # when the current level was awarded
     awarded_on = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
+    # The end of the grace period, where the city submitted its renewal before the end.
+    renewal_until = models.DateField(null=True, blank=True)
     first_cohort = models.CharField(max_length=7)
     first_year = models.PositiveSmallIntegerField()
     certifications = models.PositiveSmallIntegerField()
@@ -92,6 +97,13 @@ class Listing(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def status(self, today: dt.date | None = None) -> str:
+        """valid, renewal (in progress, after the end) or expired, on `today`."""
+        from citycert.reviews.renewal import Status, status
+
+        found = status(self.valid_until, self.renewal_until, today or timezone.localdate())
+        return Status.VALID if found == Status.DUE else found
 
 
 class Revision(models.Model):

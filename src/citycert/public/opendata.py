@@ -39,7 +39,10 @@ _PLACE = (
     Field("latitude", "number", _("Latitude of the city, in decimal degrees (WGS 84).")),
     Field("longitude", "number", _("Longitude of the city, in decimal degrees (WGS 84).")),
 )
-_LEVEL_NOTE = _("silver, gold or platinum; null where the announcement did not publish the level.")
+_LEVEL_NOTE = _(
+    "silver, gold or platinum; null where the announcement did not publish the level, or "
+    "where the city was not re-certified."
+)
 
 CITY_FIELDS = (
     *_PLACE,
@@ -56,6 +59,20 @@ CITY_FIELDS = (
         _("The last day the current certification is valid, where the program set one."),
         True,
     ),
+    Field(
+        "renewal_until",
+        "date",
+        _(
+            "Where the city submitted its renewal before the end: the last day it shows "
+            "“renewal in progress”."
+        ),
+        True,
+    ),
+    Field(
+        "status",
+        "string",
+        _("valid, renewal (ended, renewal in progress) or expired, on the day of the file."),
+    ),
     Field("first_cohort", "string", _("The announcement of the city's first certification.")),
     Field("first_year", "integer", _("The year of the city's first certification.")),
     Field("certifications", "integer", _("How many times the city has been certified.")),
@@ -68,7 +85,10 @@ HISTORY_FIELDS = (
     Field(
         "event",
         "string",
-        _("new, level_up, level_down or recertified; null where it is not known."),
+        _(
+            "new, level_up, level_down, recertified or not_recertified (a certified city "
+            "whose re-assessment was not certified; no level); null where it is not known."
+        ),
         True,
     ),
     Field("level", "string", _LEVEL_NOTE, nullable=True),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -152,7 +152,14 @@ def history(city: Listing) -> list[HistoryEvent]:
 
 
 def is_expired(row: Listing, today: dt.date | None = None) -> bool:
-    return row.valid_until is not None and row.valid_until < (today or timezone.localdate())
+    return row.status(today) == "expired"
+
+
+def in_force(today: dt.date | None = None) -> QuerySet[Listing]:
+    """Listed cities whose certification has not expired: what current counts count."""
+    today = today or timezone.localdate()
+    ended = Q(valid_until__lt=today) & (Q(renewal_until__isnull=True) | Q(renewal_until__lt=today))
+    return Listing.objects.exclude(ended)
 
 
 @dataclass
@@ -195,7 +202,7 @@ def statistics() -> Statistics:
             }
         )
     by_level_country = list(
-        Listing.objects.values_list("level", "country").annotate(n=Count("pk")).order_by()
+        in_force().values_list("level", "country").annotate(n=Count("pk")).order_by()
     )
     levels: Counter[str] = Counter()
     places: Counter[str] = Counter()
@@ -231,6 +238,7 @@ CITY_COLUMNS = (
     "year",
     "awarded_on",
     "valid_until",
+    "renewal_until",
     "first_cohort",
     "first_year",
     "certifications",
@@ -239,12 +247,18 @@ CITY_COLUMNS = (
 
 def export_cities(query: DirectoryQuery | None = None) -> Iterable[dict[str, Any]]:
     """The directory as open-data records (see `public.opendata.CITY_FIELDS`)."""
+    today = timezone.localdate()
     for row in listings(query or DirectoryQuery()).values(*CITY_COLUMNS).iterator(2000):
+        valid_until, renewal_until = row.pop("valid_until"), row.pop("renewal_until")
+        first = {k: row.pop(k) for k in ("first_cohort", "first_year", "certifications")}
         yield {
             **row,
             "level": row["level"] or None,
             "awarded_on": row["awarded_on"].isoformat() if row["awarded_on"] else None,
-            "valid_until": row["valid_until"].isoformat() if row["valid_until"] else None,
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "renewal_until": renewal_until.isoformat() if renewal_until else None,
+            "status": Listing(valid_until=valid_until, renewal_until=renewal_until).status(today),
+            **first,
         }
 
 

@@ -12,7 +12,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from citycert.accounts.models import User
+from citycert.assessments import scores
 from citycert.cities.models import City
+from citycert.reviews import renewal
 from citycert.reviews.models import Certification, Decision, cohort_key
 from citycert.standards.models import PracticeArea
 
@@ -22,7 +24,8 @@ REVISION_KEY = "public:revision"
 
 
 def current_certifications() -> Any:
-    """Published certifications that were not corrected: the public history."""
+    """Published certifications that were not corrected: the public history (awards, and the
+    records of cities that were not re-certified)."""
     return Certification.objects.filter(published_at__isnull=False, superseded_by__isnull=True)
 
 
@@ -51,7 +54,12 @@ def refresh(city_ids: Iterable[int] | None = None) -> int:
         listings = listings.filter(city_id__in=ids)
     by_city: dict[int, list[Certification]] = defaultdict(list)
     for cert in certs:
-        by_city[cert.city_id].append(cert)
+        if cert.is_award:  # a "not re-certified" record leaves the award before it current
+            by_city[cert.city_id].append(cert)
+    renewing = {
+        r.certification.city_id: r.renewal_until
+        for r in renewal.standings(list(by_city), today=timezone.localdate())
+    }
     profiles = {p.city_id: p for p in Profile.objects.filter(city_id__in=list(by_city))}
     strengths = _strengths(
         {
@@ -83,6 +91,7 @@ def refresh(city_ids: Iterable[int] | None = None) -> int:
                 year=award_year(current),
                 awarded_on=current.awarded_on,
                 valid_until=current.valid_until,
+                renewal_until=renewing.get(city_id),
                 first_cohort=first.cohort.label,
                 first_year=award_year(first),
                 certifications=len(history),
@@ -104,8 +113,6 @@ def award_year(cert: Certification) -> int:
 def _strengths(current: dict[int, Certification]) -> dict[int, list[dict[str, Any]]]:
     """Per practice area, the validated share of the decision behind each certification (or
     behind the record a correction replaced); nothing for imported history."""
-    from citycert.reviews.services import validated_score
-
     if not current:
         return {}
     wanted: dict[int, int] = {}  # certification id -> city id, along correction chains
@@ -114,15 +121,18 @@ def _strengths(current: dict[int, Certification]) -> dict[int, list[dict[str, An
         while node is not None:
             wanted[node.pk] = city_id
             node = node.supersedes
-    decisions = Decision.objects.filter(certification_id__in=list(wanted)).select_related(
-        "assessment__standard", "assessment__outcome_option"
+    decisions = list(
+        Decision.objects.filter(certification_id__in=list(wanted)).select_related(
+            "assessment__standard", "assessment__outcome_option"
+        )
     )
+    results = scores.scores([d.assessment for d in decisions], scores.Basis.VALIDATED)
     found: dict[int, list[dict[str, Any]]] = {}
     for decision in decisions:
         if decision.certification_id is None:
             continue
         assessment = decision.assessment
-        result = validated_score(assessment)
+        result = results[assessment.pk]
         areas = {a.code: a for a in PracticeArea.objects.filter(version=assessment.standard)}
         found[wanted[decision.certification_id]] = [
             {

@@ -123,8 +123,6 @@ def map_page(request: HttpRequest) -> HttpResponse:
 @public_response()
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.listing(slug)
-    badge_url = request.build_absolute_uri(reverse("public:badge_svg", args=[row.slug]))
-    profile_url = request.build_absolute_uri(reverse("public:profile", args=[row.slug]))
     return render(
         request,
         "public/profile.html",
@@ -132,12 +130,8 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
             "row": row,
             "country": queries.country_name(row.country),
             "events": queries.history(row),
-            "expired": queries.is_expired(row),
-            "badge_url": badge_url,
-            "embed": f'<a href="{profile_url}"><img src="{badge_url}" alt="'
-            + _("%(city)s: %(level)s certified city")
-            % {"city": row.name, "level": badges.level_name(row.level)}
-            + '"></a>',
+            "status": row.status(),
+            "embed": badges.embed_code(row, request),
         },
     )
 
@@ -210,7 +204,7 @@ def _badge_language(request: HttpRequest) -> str:
 @public_response(shared=True)
 def badge_svg(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.listing(slug)
-    svg = badges.render(row, expired=queries.is_expired(row), language=_badge_language(request))
+    svg = badges.render(row, status=row.status(), language=_badge_language(request))
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -220,7 +214,6 @@ def badge_svg(request: HttpRequest, slug: str) -> HttpResponse:
 @public_response(shared=True)
 def badge_json(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.listing(slug)
-    expired = queries.is_expired(row)
     data = {
         "city": row.name,
         "slug": row.slug,
@@ -231,7 +224,8 @@ def badge_json(request: HttpRequest, slug: str) -> HttpResponse:
         "standard": row.standard,
         "awarded_on": row.awarded_on.isoformat() if row.awarded_on else None,
         "valid_until": row.valid_until.isoformat() if row.valid_until else None,
-        "status": "expired" if expired else "valid",
+        "status": row.status(),
+        "renewal_until": row.renewal_until.isoformat() if row.renewal_until else None,
         "profile_url": request.build_absolute_uri(reverse("public:profile", args=[row.slug])),
         "badge_url": request.build_absolute_uri(reverse("public:badge_svg", args=[row.slug])),
     }

@@ -21,19 +21,16 @@ from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from citycert.assessments.models import Answer, Assessment
+from citycert.assessments import scores
+from citycert.assessments.models import Assessment
 from citycert.cities.models import City
 from citycert.datafiles import load_mapping
-from citycert.scoring import CriterionAnswer, StandardSpec, score
+from citycert.scoring import StandardSpec
 from citycert.standards.definitions import Text
 from citycert.standards.models import StandardVersion
 
 #: The states whose assessments count in a comparison (drafts are unfinished).
-SCORED_STATES = (
-    Assessment.State.SUBMITTED,
-    Assessment.State.IN_REVIEW,
-    Assessment.State.DECIDED,
-)
+SCORED_STATES = (*Assessment.REVIEW_STATES, *Assessment.DECIDED_STATES)
 
 
 class PeerRulesError(ValueError):
@@ -160,28 +157,11 @@ def latest_scored(cities: QuerySet[City], standard: StandardVersion) -> list[Ass
         Assessment.objects.filter(
             city__in=cities.values("pk"), standard=standard, state__in=SCORED_STATES
         )
-        .select_related("outcome_option")
-        .only("pk", "city_id", "state", "created_at", "outcome_option__code")
+        .select_related("standard", "outcome_option")
         .order_by("city_id", "-created_at", "-pk")
     ):
         latest.setdefault(assessment.city_id, assessment)
     return list(latest.values())
-
-
-def scored_answers(assessments: list[Assessment]) -> dict[int, dict[str, CriterionAnswer]]:
-    """The answers that count for each assessment: validated ones once decided, else claimed."""
-    from citycert.reviews.services import validated_answers_of
-
-    decided = [a for a in assessments if a.state == Assessment.State.DECIDED]
-    found = validated_answers_of(decided) if decided else {}
-    open_ids = [a.pk for a in assessments if a.state != Assessment.State.DECIDED]
-    for pk in open_ids:
-        found[pk] = {}
-    for assessment_id, code, items in Answer.objects.filter(
-        assessment_id__in=open_ids, status=Answer.Status.CLAIMED
-    ).values_list("assessment_id", "criterion__code", "items"):
-        found[assessment_id][code] = CriterionAnswer(frozenset(items))
-    return found
 
 
 def certified_peers(group: QuerySet[City]) -> tuple[CertifiedPeer, ...]:
@@ -193,6 +173,7 @@ def certified_peers(group: QuerySet[City]) -> tuple[CertifiedPeer, ...]:
         Certification.objects.filter(
             city__in=group.values("pk"), published_at__isnull=False, superseded_by__isnull=True
         )
+        .exclude(event=Certification.Event.NOT_RECERTIFIED)
         .select_related("city", "cohort")
         .order_by("city_id", "-cohort__label")
     ):
@@ -215,12 +196,11 @@ def compare(city: City, standard: StandardVersion, spec: StandardSpec) -> PeerCo
     assessments = latest_scored(group, standard)
     if len(assessments) < peer_rules.min_group:
         return PeerComparison(band, region, peer_rules.min_group, shown=False, certified=certified)
-    answers = scored_answers(assessments)
+    results = scores.scores(assessments)
     percents: list[float] = []
     by_area: dict[str, list[float]] = {code: [] for code in spec.areas}
     for assessment in assessments:
-        outcome = [assessment.outcome_option.code] if assessment.outcome_option else []
-        result = score(spec, answers[assessment.pk], outcome)
+        result = results[assessment.pk]
         percents.append(result.percent)
         for code, area in result.areas.items():
             if area.possible:

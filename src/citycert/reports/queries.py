@@ -24,6 +24,7 @@ from typing import Any, Literal
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from citycert.assessments import scores
 from citycert.assessments import services as assessment_services
 from citycert.assessments import snapshot as snapshots
 from citycert.assessments.models import Answer, Assessment, Snapshot
@@ -70,7 +71,7 @@ class Subject:
         """Which answers the report counts: "claimed", "validated" or "estimate"."""
         if self.assessment is None:
             return "estimate"
-        return "validated" if self.assessment.state == Assessment.State.DECIDED else "claimed"
+        return str(scores.basis_of(self.assessment))
 
 
 @dataclass(frozen=True)
@@ -177,11 +178,7 @@ class Report:
 
 def assessment_answers(assessment: Assessment) -> dict[str, CriterionAnswer]:
     """The answers that count: validated once decided, claimed before."""
-    if assessment.state == Assessment.State.DECIDED:
-        from citycert.reviews.services import validated_answers
-
-        return validated_answers(assessment)
-    return assessment_services.answers_for_scoring(assessment)
+    return scores.answers_of([assessment])[assessment.pk]
 
 
 def snapshot_answers(taken: Snapshot, spec: StandardSpec) -> dict[str, CriterionAnswer]:
@@ -404,7 +401,13 @@ def year_over_year(subject: Subject, earned: Iterable[str]) -> YearOverYear | No
         old_answers, outcome, date = snapshot_answers(previous, old_spec), [], previous.created_at
     else:
         return None
-    old_earned = set(score(old_spec, old_answers, outcome).earned)
+    old_earned = set(
+        (
+            scores.score(previous)
+            if isinstance(previous, Assessment)
+            else score(old_spec, old_answers, outcome)
+        ).earned
+    )
     if old_standard.pk == subject.standard.pk:
         mapped, not_comparable = old_earned, 0
     else:
@@ -428,7 +431,11 @@ def build(subject: Subject) -> Report:
     spec = scoring_spec(subject.standard)
     answers = _answers(subject, spec)
     outcome = _outcome(subject)
-    result = score(spec, answers, outcome)
+    result = (
+        scores.score(subject.assessment)
+        if subject.assessment is not None
+        else score(spec, answers, outcome)
+    )
     level = _level_shown(subject, result)
     texts = standard_texts(subject.standard)
     criteria = texts.criteria

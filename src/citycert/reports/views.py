@@ -19,9 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citycert.accounts.policy import Action
-from citycert.cities.models import City
-from citycert.web import authorized_city, current_user
+from citycert.accounts.policy import Access, Action
+from citycert.web import authorized, current_user
 
 from . import queries, services
 from .chart import chart
@@ -35,8 +34,13 @@ def _language() -> str:
 @login_required
 @require_safe
 def index(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_REPORT)
+    access = authorized(request, slug, Action.VIEW_REPORT)
+    city = access.city
     assessments, snapshots = queries.subjects(city)
+    allowed = access.assessments(Action.VIEW_REPORT)
+    if allowed is not None:  # a reviewer: the assessments they review or reviewed, no more
+        assessments = [a for a in assessments if a.pk in allowed]
+        snapshots = []
     return render(
         request,
         "reports/index.html",
@@ -74,25 +78,30 @@ def _report_url(subject: queries.Subject) -> str:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def assessment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_REPORT)
-    subject = queries.assessment_subject(city, pk)
+    access = authorized(request, slug, Action.VIEW_REPORT)
+    subject = queries.assessment_subject(access.city, pk)
     if subject is None:
         raise Http404("No such assessment")
+    access.require(Action.VIEW_REPORT, subject.assessment)
     return _report_page(request, subject)
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def snapshot_report(request: HttpRequest, slug: str, pk: Any) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_REPORT)
-    subject = queries.snapshot_subject(city, pk)
+    access = authorized(request, slug, Action.VIEW_REPORT)
+    subject = queries.snapshot_subject(access.city, pk)
     if subject is None:
         raise Http404("No such snapshot")
+    access.require(Action.VIEW_REPORT, subject.snapshot)
     return _report_page(request, subject)
 
 
-def _report_file(city: City, pk: int) -> ReportFile:
-    return get_object_or_404(ReportFile, pk=pk, city=city)
+def _report_file(access: Access, pk: int) -> ReportFile:
+    """The PDF, if the person may read the report it is of."""
+    found = get_object_or_404(ReportFile, pk=pk, city=access.city)
+    access.require(Action.VIEW_REPORT, found)
+    return found
 
 
 def _subject_url(report_file: ReportFile) -> str:
@@ -107,8 +116,9 @@ def _subject_url(report_file: ReportFile) -> str:
 @require_safe
 def pdf_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The PDF's progress, as the fragment htmx polls; without htmx, the report page."""
-    city = authorized_city(request, slug, Action.VIEW_REPORT)
-    report_file = _report_file(city, pk)
+    access = authorized(request, slug, Action.VIEW_REPORT)
+    city = access.city
+    report_file = _report_file(access, pk)
     if not request.headers.get("HX-Request"):
         return redirect(f"{_subject_url(report_file)}#pdf-{report_file.pk}")
     return render(
@@ -121,8 +131,8 @@ def pdf_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pdf_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_REPORT)
-    report_file = _report_file(city, pk)
+    access = authorized(request, slug, Action.VIEW_REPORT)
+    report_file = _report_file(access, pk)
     try:
         services.retry(report_file, current_user(request))
         messages.success(request, _("The PDF is being made again."))
@@ -135,8 +145,9 @@ def pdf_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def pdf_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """Only for people the policy allows; always as a download, never shown inline."""
-    city = authorized_city(request, slug, Action.VIEW_REPORT)
-    report_file = _report_file(city, pk)
+    access = authorized(request, slug, Action.VIEW_REPORT)
+    city = access.city
+    report_file = _report_file(access, pk)
     if report_file.status != ReportFile.Status.READY or not report_file.file:
         raise Http404("The PDF is not ready")
     date = report_file.finished_at or report_file.requested_at

@@ -9,21 +9,39 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from citycert.assessments import panels as overview
+
+        from . import panels
         from .models import (
+            Appeal,
+            AppealFile,
             Assignment,
             Certification,
+            CertificationRules,
             Clarification,
             Cohort,
+            Conflict,
             Decision,
             Interaction,
+            Panelist,
             Validation,
         )
 
         auditlog.register(Clarification, m2m_fields={"criteria"})
         auditlog.register(Interaction, m2m_fields={"criteria"})
+        for model in (
+            Assignment,
+            Conflict,
+            Validation,
+            Decision,
+            Cohort,
+            Certification,
+            CertificationRules,
+            Appeal,
+            Panelist,
+        ):
+            auditlog.register(model)
+        auditlog.register(AppealFile, exclude_fields=["file"])
 
-        auditlog.register(Assignment)
-        auditlog.register(Validation)
-        auditlog.register(Decision)
-        auditlog.register(Cohort)
-        auditlog.register(Certification)
+        overview.register("reviews.clarifications", panels.clarifications)
+        overview.register("reviews.decision", panels.decision)

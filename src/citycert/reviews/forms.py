@@ -1,17 +1,302 @@
+"""Every input of the certification team's pages (and of the city's appeal) goes through a form:
+a bad number, a date that is not one or a choice not offered is a field error, never a crash."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from citycert.accounts.models import User
+from citycert.accounts.models import ProgramRole, User
+from citycert.assessments.models import Assessment
+from citycert.standards.models import Level
+
+from .history import LABEL
+from .models import Appeal, Cohort, Interaction, Validation
+
+LEVEL_OR_NONE = [*Level.choices, ("", _("Not certified"))]
+
+
+def reviewers() -> QuerySet[User]:
+    return (
+        User.objects.filter(program_roles__role=ProgramRole.Role.REVIEWER, is_active=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
+class ReviewerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj)
 
 
 class AssignReviewerForm(forms.Form):
-    reviewer = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Reviewer"))
+    reviewer = ReviewerChoiceField(
+        queryset=User.objects.none(),
+        label=_("Reviewer"),
+        error_messages={
+            "required": _("Choose a reviewer from the list."),
+            "invalid_choice": _("Choose a reviewer from the list."),
+        },
+    )
 
-    def __init__(self, *args: Any, reviewers: QuerySet[User], **kwargs: Any):
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewers  # type: ignore[attr-defined]
+        self.fields["reviewer"].queryset = reviewers()  # type: ignore[attr-defined]
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Not decided"))]
+        + [(v, label) for v, label in Assessment.State.choices if v != "draft"],
+    )
+    standard = forms.CharField(label=_("Standard"), required=False, max_length=16)
+    country = forms.RegexField(
+        label=_("Country (ISO code)"),
+        required=False,
+        regex=r"^[A-Za-z]{2}$",
+        error_messages={"invalid": _("Give a two-letter country code, for example AR.")},
+    )
+    older_than = forms.IntegerField(
+        label=_("Waiting at least (days)"), required=False, min_value=0, max_value=36500
+    )
+
+
+class DeclarationForm(forms.Form):
+    conflict = forms.ChoiceField(
+        label=_("Your declaration"),
+        choices=[
+            ("no", _("I have no conflict of interest with this city")),
+            ("yes", _("I have a conflict of interest")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one of the two declarations.")},
+    )
+    note = forms.CharField(
+        label=_("If you have one, what it is"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class VerdictsForm(forms.Form):
+    """A verdict and a comment for each claimed criterion (verdict-<code>, comment-<code>);
+    criteria left without a verdict are not changed."""
+
+    def __init__(self, *args: Any, codes: Sequence[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.codes = list(codes)
+        for code in self.codes:
+            self.fields[f"verdict-{code}"] = forms.ChoiceField(
+                required=False, choices=[("", "—"), *Validation.Verdict.choices]
+            )
+            self.fields[f"comment-{code}"] = forms.CharField(required=False, max_length=3000)
+
+    def verdicts(self) -> dict[str, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            code: (data[f"verdict-{code}"], data[f"comment-{code}"])
+            for code in self.codes
+            if data.get(f"verdict-{code}")
+        }
+
+
+class SettleForm(forms.Form):
+    settle = forms.IntegerField(min_value=1, max_value=2**62)
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=[(v, label) for v, label in Validation.Verdict.choices if v != "clarify"],
+    )
+    comment = forms.CharField(required=False, max_length=3000)
+
+
+class DecisionForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Level"), choices=LEVEL_OR_NONE, required=False, widget=forms.RadioSelect
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    difference_reason = forms.CharField(
+        label=_("If it differs from the computed level, why"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    cohort = forms.RegexField(
+        label=_("Cohort (for example 2026-06)"),
+        regex=LABEL,
+        max_length=7,
+        error_messages={"invalid": _("Give the cohort as a year and month, for example 2026-06.")},
+    )
+
+
+class ClarificationForm(forms.Form):
+    codes = forms.MultipleChoiceField(
+        label=_("Criteria it is about"),
+        error_messages={"required": _("Choose the criteria the question is about.")},
+    )
+    message = forms.CharField(
+        label=_("What is unclear"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_on = forms.DateField(
+        label=_("Answer by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the due date as a date.")},
+    )
+
+    def __init__(self, *args: Any, codes: Iterable[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Your answer to the team"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InteractionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Interaction.Kind.choices)
+    held_on = forms.DateField(
+        label=_("Date"),
+        error_messages={"invalid": _("Give the date of the interview or visit.")},
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=300)
+    people_met = forms.CharField(label=_("People met"), max_length=2000)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=10000)
+    codes = forms.MultipleChoiceField(label=_("Criteria it informed"), required=False)
+
+    def __init__(self, *args: Any, codes: Iterable[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]
+
+
+class PublishCohortForm(forms.Form):
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.filter(published_at__isnull=True),
+        error_messages={
+            "required": _("Choose a cohort in preparation."),
+            "invalid_choice": _("Choose a cohort in preparation."),
+        },
+    )
+
+
+class CorrectionForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("Correct level"),
+        choices=Level.choices,
+        error_messages={
+            "required": _("Choose the correct level."),
+            "invalid_choice": _("Choose the correct level."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the certification is corrected.")},
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class AppealForm(forms.Form):
+    grounds = forms.MultipleChoiceField(
+        label=_("Grounds of the appeal"),
+        choices=Appeal.Ground.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the grounds of the appeal.")},
+    )
+    statement = forms.CharField(
+        label=_("What the appeal is about"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Say which criteria or which step of the review you contest, and why. "
+            "The panel reads this first."
+        ),
+    )
+    files = MultipleFileField(  # type: ignore[assignment]
+        label=_("Supporting files (optional)"),
+        required=False,
+        help_text=_("PDF, Word, Excel, CSV, PNG or JPEG; up to 10 files."),
+    )
+
+
+class PanelistForm(AssignReviewerForm):
+    pass
+
+
+class RecommendationForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Appeal.Outcome.choices, widget=forms.RadioSelect
+    )
+    level = forms.ChoiceField(
+        label=_("Level, if it changes"), choices=LEVEL_OR_NONE, required=False
+    )
+    comment = forms.CharField(
+        label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class AppealOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Appeal.Outcome.choices, widget=forms.RadioSelect
+    )
+    level = forms.ChoiceField(
+        label=_("Level, if it changes"), choices=LEVEL_OR_NONE, required=False
+    )
+    rationale = forms.CharField(
+        label=_("Rationale"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class RulesForm(forms.Form):
+    valid_years = forms.IntegerField(
+        label=_("Valid for (years)"),
+        required=False,
+        min_value=1,
+        max_value=20,
+        help_text=_("Empty: certifications against this version do not end."),
+    )
+    renewal_window_days = forms.IntegerField(
+        label=_("Renewal window (days before the end)"), min_value=0, max_value=730
+    )
+    grace_days = forms.IntegerField(
+        label=_("Grace period (days after the end)"),
+        min_value=0,
+        max_value=365,
+        help_text=_(
+            "A city that submitted its renewal before the end shows “renewal in progress” "
+            "this long; then “expired”."
+        ),
+    )
+    appeal_window_days = forms.IntegerField(
+        label=_("Appeal window (days after a decision)"), min_value=1, max_value=365
+    )

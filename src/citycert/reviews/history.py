@@ -10,13 +10,11 @@ file twice changes nothing.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,8 +40,9 @@ class HistoryError(Exception):
 
 
 def derive_event(previous_levels: list[str], level: str) -> str | None:
-    """The event a certification at `level` is, after earlier ones at `previous_levels` (oldest
-    first; "" for a level not published). None when it cannot be told (a level is unknown)."""
+    """The event a certification at `level` is, after earlier awards at `previous_levels`
+    (oldest first; "" for a level not published; "not re-certified" records are not awards
+    and are left out by the callers). None when it cannot be told (a level is unknown)."""
     if not previous_levels:
         return Certification.Event.NEW
     last = previous_levels[-1]
@@ -61,6 +60,10 @@ def contradicts(previous_levels: list[str], level: str, event: str) -> str | Non
     """Why an event stated by a source cannot be right given known history, or None."""
     if event == Certification.Event.NEW and previous_levels:
         return "it says new, but the city was certified before"
+    if event == Certification.Event.NOT_RECERTIFIED:
+        if not previous_levels:
+            return "it says not re-certified, but the city was never certified"
+        return None if not level else "a city that was not re-certified has no level"
     derived = derive_event(previous_levels, level)
     if previous_levels and derived is not None and derived != event:
         return f"it says {event}, but the earlier level {previous_levels[-1]} makes it {derived}"
@@ -187,9 +190,11 @@ def import_history(text: str) -> ImportResult:
     known: dict[
         str, list[tuple[tuple[int, int], str, str]]
     ] = {}  # city -> [(cohort key, cohort, level)]
-    for cert in Certification.objects.filter(
-        published_at__isnull=False, superseded_by__isnull=True
-    ).select_related("city", "cohort"):
+    for cert in (
+        Certification.objects.filter(published_at__isnull=False, superseded_by__isnull=True)
+        .exclude(event=Certification.Event.NOT_RECERTIFIED)
+        .select_related("city", "cohort")
+    ):
         known.setdefault(cert.city.gazetteer_id, []).append(
             (cohort_key(cert.cohort.label), cert.cohort.label, cert.level)
         )
@@ -266,63 +271,127 @@ def announce(city_ids: Iterable[int]) -> None:
     certifications_published.send(sender=Certification, city_ids=set(city_ids))
 
 
-def years_after(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+def earlier_awards(city_id: int, before: tuple[int, int]) -> list[str]:
+    """The levels of the city's published, current awards announced before a cohort (by its
+    sort key), oldest first; records of "not re-certified" are not awards."""
+    return [
+        c.level
+        for c in sorted(
+            Certification.objects.filter(
+                city_id=city_id, published_at__isnull=False, superseded_by__isnull=True
+            )
+            .exclude(event=Certification.Event.NOT_RECERTIFIED)
+            .select_related("cohort"),
+            key=lambda c: cohort_key(c.cohort.label),
+        )
+        if cohort_key(c.cohort.label) < before
+    ]
+
+
+def _event_of(cert: Certification, cohort: Cohort, errors: list[str]) -> str | None:
+    earlier = earlier_awards(cert.city_id, cohort.sort_key)
+    if cert.event_given:
+        problem = contradicts(earlier, cert.level, cert.event)
+        if problem:
+            errors.append(f"{cert.city}: {problem}")
+        return cert.event
+    event = derive_event(earlier, cert.level)
+    if event is None:
+        errors.append(f"{cert.city}: the event cannot be derived because a level was not published")
+    return event
+
+
+#: Events that lower what the public sees of a city: held back while an appeal is open.
+DOWNGRADES = frozenset({Certification.Event.LEVEL_DOWN, Certification.Event.NOT_RECERTIFIED})
+
+
+def _under_appeal(cert: Certification) -> bool:
+    decision = getattr(cert, "decision", None)
+    appeal = getattr(decision, "appeal", None) if decision is not None else None
+    return appeal is not None and appeal.is_open
+
+
+def _stamp(certs: list[Certification]) -> None:
+    """Publish these certifications now: award date today, end date by their version's rules."""
+    from .rules import for_standards
+
+    now = timezone.now()
+    today = timezone.localdate()
+    rules = for_standards({c.standard_id for c in certs})
+    for cert in certs:
+        cert.published_at = now
+        cert.awarded_on = today
+        cert.valid_until = rules[cert.standard_id].valid_until(today) if cert.is_award else None
+    Certification.objects.bulk_update(certs, ["event", "published_at", "awarded_on", "valid_until"])
 
 
 def publish_cohort(cohort: Cohort) -> Cohort:
-    """Publish a cohort: derive each certification's event from the city's earlier history."""
+    """Publish a cohort: derive each certification's event from the city's earlier history.
+    A certification that would lower a city's standing while the city's appeal against its
+    decision is open is held back; it is published when the appeal is decided."""
     with transaction.atomic():
         cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
         if cohort.published_at is not None:
             raise HistoryError([f"cohort {cohort.label} is already published"])
-        errors = []
+        errors: list[str] = []
         pending = list(
-            cohort.certifications.filter(superseded_by__isnull=True).select_related("city")
+            cohort.certifications.filter(superseded_by__isnull=True).select_related(
+                "city", "decision__appeal"
+            )
         )
         for cert in pending:
-            earlier = [
-                c.level
-                for c in sorted(
-                    Certification.objects.filter(
-                        city=cert.city, published_at__isnull=False, superseded_by__isnull=True
-                    ).select_related("cohort"),
-                    key=lambda c: cohort_key(c.cohort.label),
-                )
-                if cohort_key(c.cohort.label) < cohort.sort_key
-            ]
-            if cert.event_given:
-                problem = contradicts(earlier, cert.level, cert.event)
-                if problem:
-                    errors.append(f"{cert.city}: {problem}")
-                continue
-            event = derive_event(earlier, cert.level)
-            if event is None:
-                errors.append(
-                    f"{cert.city}: the event cannot be derived because a level was not published"
-                )
-                continue
-            cert.event = event
+            cert.event = _event_of(cert, cohort, errors) or ""
         if errors:
             raise HistoryError(errors)
-        now = timezone.now()
-        today = timezone.localdate()
-        years = settings.CERTIFICATION_VALID_YEARS
-        for cert in pending:
-            cert.published_at = now
-            cert.awarded_on = today
-            cert.valid_until = years_after(today, years) if years else None
-        Certification.objects.bulk_update(
-            pending, ["event", "published_at", "awarded_on", "valid_until"]
-        )
-        cohort.published_at = now
+        released = [c for c in pending if not (c.event in DOWNGRADES and _under_appeal(c))]
+        _stamp(released)
+        cohort.published_at = timezone.now()
         cohort.save(update_fields=["published_at"])
-        announce({cert.city_id for cert in pending})
+        announce({cert.city_id for cert in released})
+        _tell_cities(released)
         return cohort
+
+
+@transaction.atomic
+def publish_late(cert: Certification) -> Certification:
+    """Publish one certification of a cohort already published (held back during an appeal,
+    or made by an appeal's outcome)."""
+    cert = Certification.objects.select_related("cohort", "city").get(pk=cert.pk)
+    if cert.published_at is not None or cert.cohort.published_at is None:
+        return cert
+    errors: list[str] = []
+    cert.event = _event_of(cert, cert.cohort, errors) or ""
+    if errors:
+        raise HistoryError(errors)
+    _stamp([cert])
+    announce([cert.city_id])
+    _tell_cities([cert])
+    return cert
+
+
+def _tell_cities(certs: list[Certification]) -> None:
+    """Each city whose decision was just announced is told, with its badge code. Cities of the
+    imported history have no team here, and are not."""
+    from django.urls import reverse
+
+    from citycert.accounts.notifications import absolute, notify
+
+    for cert in certs:
+        team = [m.user for m in cert.city.memberships.select_related("user").order_by("-role")]
+        if not team:
+            continue
+        notify(
+            "cohort_published",
+            team,
+            {
+                "city": cert.city,
+                "certification": cert,
+                "profile_url": absolute(reverse("public:profile", args=[cert.city.slug])),
+                "badge_url": absolute(reverse("public:badge_svg", args=[cert.city.slug])),
+            },
+            city=cert.city,
+            link=reverse("assessments:overview", args=[cert.city.slug]),
+        )
 
 
 def cities_certified_to_date(cohort: Cohort, cohorts: Iterable[Cohort] | None = None) -> int:

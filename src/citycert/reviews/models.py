@@ -1,7 +1,10 @@
-"""The certification team's side. For now: which reviewers are assigned to which city."""
+"""The certification team's side: reviewers and their verdicts, clarifications, interviews and
+visits, decisions, appeals, certifications and the cohorts that announce them, and the rules of
+how long a certification lasts."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -12,13 +15,13 @@ from citycert.standards.models import Level
 
 
 class Assignment(models.Model):
-    """A reviewer assigned to a city (and, from the review queue, to its assessment) by a
-    program admin. Before seeing the assessment the reviewer declares whether they have a
-    conflict of interest with the city; a declared conflict ends their access and is kept."""
+    """A reviewer assigned to an assessment by a program admin. Before seeing it the reviewer
+    declares whether they have a conflict of interest with the city; a declared conflict ends
+    their access and is kept. Access follows the assessment: full while its review is open,
+    read only once it is decided."""
 
-    city = models.ForeignKey("cities.City", models.CASCADE, related_name="reviewer_assignments")
     assessment = models.ForeignKey(
-        "assessments.Assessment", models.CASCADE, null=True, blank=True, related_name="reviews"
+        "assessments.Assessment", models.CASCADE, related_name="assignments"
     )
     # None: not declared yet; False: no conflict; True: a conflict (access blocked).
     conflict = models.BooleanField(null=True, blank=True)
@@ -33,12 +36,36 @@ class Assignment(models.Model):
     assigned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        ordering = ["assigned_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "reviewer"], name="one_assignment_per_reviewer")
+            models.UniqueConstraint(
+                fields=["assessment", "reviewer"], name="one_assignment_per_assessment"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.reviewer} reviews {self.city}"
+        return f"{self.reviewer} reviews {self.assessment}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.assessment.city_id}
+
+
+class Conflict(models.Model):
+    """A conflict of interest a reviewer declared with a city. It outlives the assessment it
+    was declared on: the reviewer is not given that city's later assessments or appeals."""
+
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    city = models.ForeignKey("cities.City", models.CASCADE, related_name="reviewer_conflicts")
+    note = models.TextField(max_length=2000, blank=True)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "city"], name="one_conflict_per_city")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} has a conflict with {self.city}"
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"city_id": self.city_id}
@@ -72,7 +99,9 @@ class Certification(models.Model):
     """A decided level for a city against a standard version, announced in a cohort.
 
     Once published it never changes: the database refuses updates and deletions of published
-    rows (see the migration's triggers). A correction is a new row that supersedes it.
+    rows (see the migration's triggers). A correction is a new row that supersedes it. A city
+    certified before whose re-assessment was not certified gets a row with no level and the
+    event "not re-certified"; its earlier certification stays valid until it ends.
     """
 
     class Event(models.TextChoices):
@@ -80,6 +109,7 @@ class Certification(models.Model):
         LEVEL_UP = "level_up", _("Moved up a level")
         LEVEL_DOWN = "level_down", _("Moved down a level")
         RECERTIFIED = "recertified", _("Re-certified")
+        NOT_RECERTIFIED = "not_recertified", _("Not re-certified")
 
     city = models.ForeignKey("cities.City", models.PROTECT, related_name="certifications")
     cohort = models.ForeignKey(Cohort, models.PROTECT, related_name="certifications")
@@ -113,6 +143,49 @@ class Certification(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"city_id": self.city_id}
+
+    @property
+    def is_award(self) -> bool:
+        """Whether it awards a level (or one not published), as opposed to recording that a
+        certified city was not re-certified."""
+        return self.event != self.Event.NOT_RECERTIFIED
+
+
+class CertificationRules(models.Model):
+    """How long a certification against one Standard version is valid, and the windows around
+    it. Set by program admins (audited); a version without a row uses the settings' defaults
+    (see `rules.for_standard`). A certification keeps the end date it was published with."""
+
+    standard = models.OneToOneField(
+        "standards.StandardVersion", models.CASCADE, related_name="certification_rules"
+    )
+    valid_years = models.PositiveSmallIntegerField(
+        _("valid for (years)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: certifications against this version do not end."),
+    )
+    renewal_window_days = models.PositiveSmallIntegerField(
+        _("renewal window (days before the end)"),
+        help_text=_("From when the city is asked to renew."),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace period (days after the end)"),
+        help_text=_(
+            "A city that submitted its renewal before the end shows “renewal in progress” "
+            "this long; then “expired”."
+        ),
+    )
+    appeal_window_days = models.PositiveSmallIntegerField(
+        _("appeal window (days after a decision)")
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"certification rules of {self.standard}"
 
 
 class Validation(models.Model):
@@ -159,6 +232,8 @@ class Decision(models.Model):
     certification = models.OneToOneField(
         "Certification", models.PROTECT, null=True, blank=True, related_name="decision"
     )
+    # The last day the city may appeal (the appeal window of the version's rules).
+    appeal_until = models.DateField(_("appeal until"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
@@ -235,3 +310,143 @@ class Interaction(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"city_id": self.assessment.city_id}
+
+
+def appeal_file_path(instance: AppealFile, filename: str) -> str:
+    # A random name: the stored file's name never comes from the uploader.
+    return f"appeals/{instance.appeal_id}/{uuid.uuid4().hex}"
+
+
+class Appeal(models.Model):
+    """A city's appeal against a decision, on stated grounds, decided by a panel of reviewers
+    who did not review the assessment. While it is open, a decision that lowers the city's
+    level is not published."""
+
+    class Ground(models.TextChoices):
+        FACTUAL = "factual", _("A factual error")
+        PROCEDURAL = "procedural", _("A procedural error")
+        NEW_EVIDENCE = "new_evidence", _("New evidence")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld: the decision stands")
+        MODIFIED = "modified", _("Modified: the level changes")
+        OVERTURNED = "overturned", _("Overturned: the decision is reversed")
+
+    assessment = models.ForeignKey("assessments.Assessment", models.PROTECT, related_name="appeals")
+    decision = models.OneToOneField(Decision, models.PROTECT, related_name="appeal")
+    grounds = models.JSONField(_("grounds"))  # Ground values
+    statement = models.TextField(_("statement"), max_length=5000)
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    lodged_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    # The level after the appeal ("" for not certified), for a modified or overturned decision.
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
+    rationale = models.TextField(_("rationale"), max_length=5000, blank=True)
+    certification = models.ForeignKey(
+        Certification, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-lodged_at"]
+
+    def __str__(self) -> str:
+        return f"appeal against {self.decision}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.assessment.city_id}
+
+    @property
+    def is_open(self) -> bool:
+        return self.decided_at is None
+
+    def ground_labels(self) -> list[str]:
+        return [str(self.Ground(g).label) for g in self.grounds if g in self.Ground.values]
+
+
+class AppealFile(models.Model):
+    """A file the city gives with its appeal, checked as evidence files are."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=appeal_file_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.appeal.assessment.city_id}
+
+    @property
+    def assessment_id(self) -> int:
+        return self.appeal.assessment_id
+
+
+class Panelist(models.Model):
+    """A reviewer on an appeal's panel. Declares any conflict of interest first, as reviewers
+    do; then recommends an outcome."""
+
+    appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="panel")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="panels")
+    conflict = models.BooleanField(null=True, blank=True)
+    conflict_note = models.TextField(blank=True, max_length=2000)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=16, choices=Appeal.Outcome.choices, blank=True
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, blank=True)
+    comment = models.TextField(_("comment"), max_length=5000, blank=True)
+    recommended_at = models.DateTimeField(null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "reviewer"], name="one_seat_per_panelist")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.appeal}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.appeal.assessment.city_id}
+
+
+class RenewalReminder(models.Model):
+    """A renewal reminder sent to one person about one certification, at one point before
+    its end (days_before; 0 is the day itself). Kept so that each goes out once."""
+
+    certification = models.ForeignKey(
+        Certification, models.CASCADE, related_name="renewal_reminders"
+    )
+    days_before = models.SmallIntegerField()
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "days_before", "recipient"], name="one_reminder_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"renewal reminder ({self.days_before} days) to {self.recipient}"

@@ -12,10 +12,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from citycert.assessments.models import Assessment
-from citycert.cities.models import City
 
+from . import renewal
 from .history import cities_certified_to_date
-from .models import Assignment, Certification, Clarification, Cohort, Decision
+from .models import (
+    Appeal,
+    Assignment,
+    Certification,
+    Clarification,
+    Cohort,
+    Decision,
+    Panelist,
+)
 
 
 def published_cohorts() -> QuerySet[Cohort]:
@@ -110,7 +118,7 @@ def review_queue(
         Assessment.objects.exclude(state=Assessment.State.DRAFT)
         .select_related("city", "standard")
         .prefetch_related(
-            Prefetch("reviews", Assignment.objects.select_related("reviewer")),
+            Prefetch("assignments", Assignment.objects.select_related("reviewer")),
             Prefetch(
                 "clarifications",
                 Clarification.objects.filter(answered_at__isnull=True),
@@ -122,7 +130,7 @@ def review_queue(
     if state in Assessment.State.values:
         items = items.filter(state=state)
     else:
-        items = items.exclude(state=Assessment.State.DECIDED)
+        items = items.filter(state__in=Assessment.REVIEW_STATES)
     if standard:
         items = items.filter(standard__code=standard)
     if country:
@@ -132,10 +140,22 @@ def review_queue(
     return items
 
 
-def assessment_under_review(city: City) -> Assessment | None:
-    """The city's assessment a reviewer works on: in review, or decided."""
-    return (
-        city.assessments.filter(state__in=[Assessment.State.IN_REVIEW, Assessment.State.DECIDED])
-        .select_related("standard", "outcome_option")
-        .first()
+def appeals(*, open_only: bool = True) -> QuerySet[Appeal]:
+    """Appeals, oldest first, with their city, decision and panel."""
+    found = (
+        Appeal.objects.select_related("assessment__city", "assessment__standard", "decision")
+        .prefetch_related(Prefetch("panel", Panelist.objects.select_related("reviewer")))
+        .order_by("lodged_at", "pk")
     )
+    return found.filter(decided_at__isnull=True) if open_only else found
+
+
+def renewals(today: dt.date, days: int = 180) -> list[renewal.Renewal]:
+    """Current awards that end within `days` days, or ended within the last `days` days (in
+    their grace period, or expired), soonest first."""
+    return [
+        r
+        for r in renewal.standings(today=today)
+        if r.certification.valid_until is not None
+        and abs((r.certification.valid_until - today).days) <= days
+    ]

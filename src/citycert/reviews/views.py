@@ -1,75 +1,67 @@
-"""The certification team: reviewers assigned to cities, the review queue, declarations of
-conflicts of interest, validation, decisions and publishing cohorts."""
+"""The certification team's pages: the review queue, reviewers' declarations and verdicts,
+decisions, cohorts, corrections, appeals, and the rules of validity and renewal; and the city's
+side of a clarification and of an appeal. Views parse input with forms, ask the policy once,
+call a service, and say what happens next."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citycert.accounts import policy
-from citycert.accounts.models import ProgramRole, User
 from citycert.accounts.policy import Action
+from citycert.assessments import evidence_files
 from citycert.assessments.models import Answer, Assessment
-from citycert.cities.models import City
-from citycert.standards.models import Level
-from citycert.web import current_user
+from citycert.standards.models import StandardVersion
+from citycert.web import authorized, city_access, current_user
 
-from . import queries, services
-from .forms import AssignReviewerForm
+from . import appeals, queries, renewal, rules, services
+from .forms import (
+    AppealForm,
+    AppealOutcomeForm,
+    AssignReviewerForm,
+    ClarificationForm,
+    CorrectionForm,
+    DecisionForm,
+    DeclarationForm,
+    InteractionForm,
+    PanelistForm,
+    PublishCohortForm,
+    QueueFilterForm,
+    RecommendationForm,
+    ReplyForm,
+    RulesForm,
+    SettleForm,
+    VerdictsForm,
+)
 from .history import HistoryError, publish_cohort
-from .models import Assignment, Certification, Cohort, Interaction, Validation
+from .models import (
+    Appeal,
+    AppealFile,
+    Assignment,
+    Certification,
+    Clarification,
+    Cohort,
+    Interaction,
+    Panelist,
+    Validation,
+)
 
 
-@login_required
-@require_POST
-def assign(request: HttpRequest, slug: str) -> HttpResponse:
-    policy.authorize(request.user, Action.ASSIGN_REVIEWERS)
-    city = get_object_or_404(City, slug=slug)
-    form = AssignReviewerForm(
-        request.POST, reviewers=User.objects.filter(program_roles__role=ProgramRole.Role.REVIEWER)
-    )
-    if not form.is_valid():
-        messages.error(request, _("Choose a reviewer from the list."))
-    else:
-        reviewer = form.cleaned_data["reviewer"]
-        try:
-            with transaction.atomic():
-                Assignment.objects.create(
-                    city=city, reviewer=reviewer, assigned_by=cast(User, request.user)
-                )
-            messages.success(
-                request,
-                _("%(reviewer)s now reviews %(city)s.") % {"reviewer": reviewer, "city": city.name},
-            )
-        except IntegrityError:
-            messages.info(
-                request, _("%(reviewer)s already reviews this city.") % {"reviewer": reviewer}
-            )
-    return redirect("cities:registry_detail", city.slug)
-
-
-@login_required
-@require_POST
-def unassign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    policy.authorize(request.user, Action.ASSIGN_REVIEWERS)
-    assignment = get_object_or_404(Assignment, pk=pk, city__slug=slug)
-    assignment.delete()
-    messages.success(
-        request,
-        _("%(reviewer)s no longer reviews %(city)s.")
-        % {"reviewer": assignment.reviewer, "city": assignment.city.name},
-    )
-    return redirect("cities:registry_detail", slug)
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    """Each field error as a message naming its field (for forms posted from another page)."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        text = " ".join(str(e) for e in errors)
+        messages.error(request, f"{label}: {text}" if label else text)
 
 
 # The review queue and the work on one assessment ------------------------------------------
@@ -79,12 +71,13 @@ def unassign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
-    older_than = request.GET.get("older_than", "")
+    filters = QueueFilterForm(request.GET or None)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
     items = queries.review_queue(
-        state=request.GET.get("state", ""),
-        standard=request.GET.get("standard", ""),
-        country=request.GET.get("country", ""),
-        older_than=int(older_than) if older_than.isdigit() else None,
+        state=wanted.get("state") or "",
+        standard=wanted.get("standard") or "",
+        country=wanted.get("country") or "",
+        older_than=wanted.get("older_than"),
     )
     now = timezone.now()
     rows = [
@@ -96,16 +89,25 @@ def queue(request: HttpRequest) -> HttpResponse:
         }
         for a in items
     ]
-    reviewers = User.objects.filter(program_roles__role=ProgramRole.Role.REVIEWER).order_by("email")
     return render(
         request,
         "reviews/queue.html",
         {
             "rows": rows,
-            "reviewers": reviewers,
-            "states": Assessment.State.choices,
-            "filters": request.GET,
+            "filters": filters,
+            "assign_form": AssignReviewerForm(),
+            "open_appeals": queries.appeals().count(),
         },
+        status=400 if filters.errors else 200,
+    )
+
+
+def _in_queue(pk: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.exclude(state=Assessment.State.DRAFT).select_related(
+            "city", "standard", "outcome_option"
+        ),
+        pk=pk,
     )
 
 
@@ -113,51 +115,78 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def assign_to_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
-    assessment = get_object_or_404(Assessment, pk=pk)
-    reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0).first()
-    if reviewer is None:
-        messages.error(request, _("Choose a reviewer from the list."))
-    else:
-        try:
-            services.assign_reviewer(assessment, reviewer, current_user(request))
-            messages.success(
-                request,
-                _("%(reviewer)s now reviews %(city)s.")
-                % {"reviewer": reviewer, "city": assessment.city.name},
+    assessment = _in_queue(pk)
+    form = AssignReviewerForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:queue")
+    reviewer = form.cleaned_data["reviewer"]
+    try:
+        services.assign_reviewer(assessment, reviewer, current_user(request))
+        messages.success(
+            request,
+            _(
+                "%(reviewer)s now reviews %(city)s. They are told by email, and declare any "
+                "conflict of interest before they see the assessment."
             )
-        except services.ReviewError as exc:
-            messages.error(request, str(exc))
+            % {"reviewer": reviewer, "city": assessment.city.name},
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
     return redirect("reviews:queue")
 
 
-def _review_city(request: HttpRequest, slug: str, action: Action) -> tuple[City, Assessment]:
-    city = get_object_or_404(City, slug=slug)
-    policy.authorize(request.user, action, city)
-    assessment = queries.assessment_under_review(city)
-    if assessment is None:
-        raise Http404("No assessment in review")
-    return city, assessment
+@login_required
+@require_POST
+def remove_reviewer(request: HttpRequest, pk: int, assignment: int) -> HttpResponse:
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    found = get_object_or_404(
+        Assignment.objects.select_related("reviewer", "assessment"), pk=assignment, assessment=pk
+    )
+    try:
+        services.remove_reviewer(found, current_user(request))
+        messages.success(
+            request,
+            _("%(reviewer)s no longer reviews this assessment.") % {"reviewer": found.reviewer},
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("reviews:queue")
+
+
+def _reviewer_assignment(request: HttpRequest, slug: str, action: Action) -> tuple[Any, Assignment]:
+    """The city and this reviewer's assignment there (the open review first)."""
+    access = authorized(request, slug, action)
+    assignment = services.assignment_of(current_user(request), access.city)
+    if assignment is None:
+        raise Http404("No assessment to review")
+    access.require(action, assignment.assessment)
+    return access, assignment
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def declare(request: HttpRequest, slug: str) -> HttpResponse:
     """Before seeing the assessment, the reviewer declares any conflict of interest."""
-    city = get_object_or_404(City, slug=slug)
-    policy.authorize(request.user, Action.DECLARE_CONFLICT, city)
+    access = authorized(request, slug, Action.DECLARE_CONFLICT)
     assignment = Assignment.objects.filter(
-        city=city, reviewer=current_user(request), conflict__isnull=True
+        assessment__city=access.city,
+        assessment__state__in=Assessment.REVIEW_STATES,
+        reviewer=current_user(request),
+        conflict__isnull=True,
     ).first()
     if assignment is None:
-        return redirect("reviews:review", city.slug)
-    if request.method == "POST":
+        return redirect("reviews:review", access.city.slug)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.declare(
                 assignment,
-                conflict=request.POST.get("conflict") == "yes",
-                note=request.POST.get("note", ""),
+                conflict=form.cleaned_data["conflict"] == "yes",
+                note=form.cleaned_data["note"],
             )
-            if assignment.conflict:
+            policy.forget(request.user)
+            if form.cleaned_data["conflict"] == "yes":
                 messages.success(
                     request,
                     _(
@@ -166,29 +195,48 @@ def declare(request: HttpRequest, slug: str) -> HttpResponse:
                     ),
                 )
                 return redirect("accounts:dashboard")
-            return redirect("reviews:review", city.slug)
+            messages.success(
+                request,
+                _("Thank you. Give your verdict on each claimed criterion below."),
+            )
+            return redirect("reviews:review", access.city.slug)
         except services.ReviewError as exc:
-            messages.error(request, str(exc))
-    return render(request, "reviews/declare.html", {"city": city})
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "reviews/declare.html",
+        {"city": access.city, "form": form, "assessment": assignment.assessment},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, slug: str) -> HttpResponse:
-    """A reviewer's verdict on every claimed criterion; the level on validated criteria only."""
-    city, assessment = _review_city(request, slug, Action.VALIDATE)
+    """A reviewer's verdict on every claimed criterion; the level on validated criteria only.
+    Once the assessment is decided, the reviewer reads it here and changes nothing."""
+    access = authorized(request, slug, Action.VIEW_ASSESSMENT)
+    assignment = services.assignment_of(current_user(request), access.city)
+    if assignment is None:
+        raise Http404("No assessment to review")
+    assessment = assignment.assessment
+    if assignment.conflict is not False:
+        raise Http404("No assessment to review")
+    access.require(Action.VIEW_ASSESSMENT, assessment)
+    can_validate = access.can(Action.VALIDATE, assessment)
+    standings = services.standings(assessment)
+    form = VerdictsForm(request.POST or None, codes=[s.answer.criterion.code for s in standings])
     if request.method == "POST":
-        verdicts = {
-            code: (request.POST.get(f"verdict-{code}", ""), request.POST.get(f"comment-{code}", ""))
-            for code in request.POST.getlist("code")
-            if request.POST.get(f"verdict-{code}")
-        }
-        try:
-            count = services.validate(assessment, current_user(request), verdicts)
-            messages.success(request, _("%(n)s verdicts saved.") % {"n": count})
-            return redirect("reviews:review", city.slug)
-        except services.ReviewError as exc:
-            messages.error(request, str(exc))
+        access.require(Action.VALIDATE, assessment)
+        if form.is_valid():
+            try:
+                count = services.validate(assessment, current_user(request), form.verdicts())
+                messages.success(request, _("%(n)s verdicts saved.") % {"n": count})
+                return redirect("reviews:review", access.city.slug)
+            except services.ReviewError as exc:
+                messages.error(request, str(exc))
+        else:
+            messages.error(request, _("Choose each verdict from the list."))
     level, points = services.computed_level(assessment)
     mine = {
         v.answer_id: v
@@ -196,58 +244,29 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
             answer__assessment=assessment, reviewer=current_user(request), settled=False
         )
     }
-    rows = [(s, mine.get(s.answer.pk)) for s in services.standings(assessment)]
+    rows = [(s, mine.get(s.answer.pk)) for s in standings]
     return render(
         request,
         "reviews/review.html",
         {
-            "city": city,
+            "city": access.city,
             "assessment": assessment,
             "rows": rows,
             "level": level,
             "points": points,
             "verdicts": Validation.Verdict.choices,
+            "can_validate": can_validate,
         },
+        status=400 if form.errors else 200,
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    """The admin settles disagreements and records the decision."""
-    policy.authorize(request.user, Action.MANAGE_REVIEWS)
-    assessment = get_object_or_404(Assessment.objects.select_related("city", "standard"), pk=pk)
-    if request.method == "POST" and request.POST.get("settle"):
-        answer = get_object_or_404(Answer, pk=request.POST["settle"], assessment=assessment)
-        try:
-            services.settle(
-                answer,
-                request.POST.get("verdict", ""),
-                current_user(request),
-                request.POST.get("comment", ""),
-            )
-            messages.success(request, _("%(code)s is settled.") % {"code": answer.criterion.code})
-        except services.ReviewError as exc:
-            messages.error(request, str(exc))
-        return redirect("reviews:decide", assessment.pk)
-    if request.method == "POST":
-        try:
-            services.decide(
-                assessment,
-                level=request.POST.get("level", ""),
-                rationale=request.POST.get("rationale", ""),
-                difference_reason=request.POST.get("difference_reason", ""),
-                cohort_label=request.POST.get("cohort", "").strip(),
-                by=current_user(request),
-            )
-            messages.success(
-                request, _("The decision on %(city)s is recorded.") % {"city": assessment.city.name}
-            )
-            return redirect("reviews:queue")
-        except services.ReviewError as exc:
-            messages.error(request, str(exc))
+def _decide_page(
+    request: HttpRequest, assessment: Assessment, form: DecisionForm, status: int = 200
+) -> HttpResponse:
     level, points = services.computed_level(assessment)
     standings = services.standings(assessment)
+    codes = list(assessment.standard.criteria.order_by("position").values_list("code", flat=True))
     return render(
         request,
         "reviews/decide.html",
@@ -257,18 +276,79 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             "points": points,
             "disagreements": [s for s in standings if s.disagreement],
             "standings": standings,
-            "verdicts": Validation.Verdict.choices,
-            "levels": Level.choices,
-            "form": request.POST,
+            "verdicts": [(v, label) for v, label in Validation.Verdict.choices if v != "clarify"],
+            "form": form,
             "clarifications": assessment.clarifications.prefetch_related("criteria"),
             "interactions": assessment.interactions.prefetch_related("criteria"),
-            "codes": list(
-                assessment.standard.criteria.order_by("position").values_list("code", flat=True)
-            ),
+            "codes": codes,
             "kinds": Interaction.Kind.choices,
             "today": timezone.localdate(),
+            "can_decide": assessment.state in ("in_review", "clarification"),
+            "decision": getattr(assessment, "decision", None),
         },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The admin settles disagreements and records the decision."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("city", "standard", "outcome_option"), pk=pk
+    )
+    if request.method == "POST" and "settle" in request.POST:
+        settle = SettleForm(request.POST)
+        if not settle.is_valid():
+            _form_errors(request, settle)
+            return redirect("reviews:decide", assessment.pk)
+        answer = get_object_or_404(
+            Answer.objects.select_related("criterion", "assessment"),
+            pk=settle.cleaned_data["settle"],
+            assessment=assessment,
+        )
+        try:
+            services.settle(
+                answer,
+                settle.cleaned_data["verdict"],
+                current_user(request),
+                settle.cleaned_data["comment"],
+            )
+            messages.success(request, _("%(code)s is settled.") % {"code": answer.criterion.code})
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+        return redirect("reviews:decide", assessment.pk)
+    form = DecisionForm(request.POST or None, initial={"cohort": services.next_cohort_label()})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                decision = services.decide(
+                    assessment,
+                    level=form.cleaned_data["level"],
+                    rationale=form.cleaned_data["rationale"],
+                    difference_reason=form.cleaned_data["difference_reason"],
+                    cohort_label=form.cleaned_data["cohort"],
+                    by=current_user(request),
+                )
+                messages.success(
+                    request,
+                    _(
+                        "The decision on %(city)s is recorded, and the city is told. It is "
+                        "announced when cohort %(cohort)s is published; the city may appeal "
+                        "until %(date)s."
+                    )
+                    % {
+                        "city": assessment.city.name,
+                        "cohort": decision.cohort,
+                        "date": decision.appeal_until,
+                    },
+                )
+                return redirect("reviews:queue")
+            except services.ReviewError as exc:
+                form.add_error(None, str(exc))
+        return _decide_page(request, assessment, form, status=400)
+    return _decide_page(request, assessment, form)
 
 
 @login_required
@@ -277,10 +357,31 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     """Cohorts in preparation, and publishing one."""
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
     if request.method == "POST":
-        cohort = get_object_or_404(Cohort, pk=request.POST.get("cohort") or 0)
+        form = PublishCohortForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect("reviews:cohorts")
+        cohort = form.cleaned_data["cohort"]
         try:
             publish_cohort(cohort)
-            messages.success(request, _("Cohort %(label)s is published.") % {"label": cohort.label})
+            held = cohort.certifications.filter(published_at__isnull=True).count()
+            messages.success(
+                request,
+                _(
+                    "Cohort %(label)s is published: its cities are public now, and each is "
+                    "told by email."
+                )
+                % {"label": cohort.label},
+            )
+            if held:
+                messages.info(
+                    request,
+                    _(
+                        "%(n)s decisions that lower a city's level are held back while the "
+                        "city's appeal is open; each is published when its appeal is decided."
+                    )
+                    % {"n": held},
+                )
         except HistoryError as exc:
             for error in exc.errors:
                 messages.error(request, error)
@@ -288,36 +389,39 @@ def cohorts(request: HttpRequest) -> HttpResponse:
     pending = Cohort.objects.filter(published_at__isnull=True).prefetch_related(
         Prefetch("certifications", Certification.objects.select_related("city"))
     )
-    return render(request, "reviews/cohorts.html", {"pending": pending})
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
+    held = Certification.objects.filter(
+        published_at__isnull=True, cohort__published_at__isnull=False
+    ).select_related("city", "cohort")
+    return render(request, "reviews/cohorts.html", {"pending": pending, "held": held})
 
 
 @login_required
 @require_POST
 def clarify(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
-    assessment = get_object_or_404(Assessment, pk=pk)
-    due = _date(request.POST.get("due_on", ""))
-    if due is None:
-        messages.error(request, _("Give the due date as a date."))
-    else:
-        try:
-            services.request_clarification(
-                assessment,
-                request.POST.getlist("codes"),
-                request.POST.get("message", ""),
-                due,
-                current_user(request),
-            )
-            messages.success(request, _("The clarification is sent to the city."))
-        except services.ReviewError as exc:
-            messages.error(request, str(exc))
+    assessment = get_object_or_404(Assessment.objects.select_related("standard"), pk=pk)
+    codes = assessment.standard.criteria.order_by("position").values_list("code", flat=True)
+    form = ClarificationForm(request.POST, codes=codes)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:decide", assessment.pk)
+    try:
+        services.request_clarification(
+            assessment,
+            form.cleaned_data["codes"],
+            form.cleaned_data["message"],
+            form.cleaned_data["due_on"],
+            current_user(request),
+        )
+        messages.success(
+            request,
+            _(
+                "The clarification is sent to the city. Those answers are open to the city "
+                "until it replies; you are told by email when it does."
+            ),
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
     return redirect("reviews:decide", assessment.pk)
 
 
@@ -325,25 +429,17 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_interaction(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
-    assessment = get_object_or_404(Assessment, pk=pk)
-    held_on = _date(request.POST.get("held_on", ""))
-    if held_on is None:
-        messages.error(request, _("Give the date of the interview or visit."))
-    else:
-        try:
-            services.record_interaction(
-                assessment,
-                kind=request.POST.get("kind", ""),
-                held_on=held_on,
-                place=request.POST.get("place", ""),
-                people_met=request.POST.get("people_met", ""),
-                notes=request.POST.get("notes", ""),
-                codes=request.POST.getlist("codes"),
-                by=current_user(request),
-            )
-            messages.success(request, _("The interview or visit is recorded."))
-        except services.ReviewError as exc:
-            messages.error(request, str(exc))
+    assessment = get_object_or_404(Assessment.objects.select_related("standard"), pk=pk)
+    codes = assessment.standard.criteria.order_by("position").values_list("code", flat=True)
+    form = InteractionForm(request.POST, codes=codes)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:decide", assessment.pk)
+    try:
+        services.record_interaction(assessment, by=current_user(request), **form.cleaned_data)
+        messages.success(request, _("The interview or visit is recorded."))
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
     return redirect("reviews:decide", assessment.pk)
 
 
@@ -353,12 +449,13 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a published certification with a superseding record."""
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
     certification = get_object_or_404(Certification.objects.select_related("city", "cohort"), pk=pk)
-    if request.method == "POST":
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.correct(
                 certification,
-                level=request.POST.get("level", ""),
-                reason=request.POST.get("reason", ""),
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
                 by=current_user(request),
             )
             messages.success(
@@ -368,7 +465,328 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("public:cohort", certification.cohort.label)
         except services.ReviewError as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))
     return render(
-        request, "reviews/correct.html", {"certification": certification, "levels": Level.choices}
+        request,
+        "reviews/correct.html",
+        {"certification": certification, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# The city's reply to a clarification --------------------------------------------------------
+
+
+@login_required
+@require_POST
+def answer_clarification(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The lead sends the city's answer to a clarification; those answers lock again."""
+    access = authorized(request, slug, Action.MANAGE_ASSESSMENT)
+    clarification = get_object_or_404(Clarification, pk=pk, assessment__city=access.city)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("assessments:overview", access.city.slug)
+    try:
+        services.answer_clarification(
+            clarification, form.cleaned_data["reply"], current_user(request)
+        )
+        messages.success(
+            request,
+            _(
+                "Your answer is sent to the certification team, and those answers are locked "
+                "again. The team goes on with the review."
+            ),
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("assessments:overview", access.city.slug)
+
+
+# Appeals -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """The city's lead appeals the decision on its latest decided assessment."""
+    access = authorized(request, slug, Action.APPEAL)
+    assessment = (
+        access.city.assessments.filter(state=Assessment.State.DECIDED)
+        .select_related("standard", "decision__cohort")
+        .order_by("-created_at")
+        .first()
+    )
+    decision = appeals.appealable(assessment) if assessment is not None else None
+    form = AppealForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and decision is not None and form.is_valid():
+        try:
+            appeal = appeals.lodge(
+                assessment,  # type: ignore[arg-type]
+                grounds=form.cleaned_data["grounds"],
+                statement=form.cleaned_data["statement"],
+                files=[(f, f.name) for f in form.cleaned_data["files"]],
+                by=current_user(request),
+            )
+            messages.success(
+                request,
+                _(
+                    "Your appeal is received. A panel of reviewers who did not review your "
+                    "assessment will consider it; you are told by email when it is decided. "
+                    "Until then, a decision that lowers your level is not published."
+                ),
+            )
+            return redirect("reviews:appeal", access.city.slug, appeal.pk)
+        except evidence_files.EvidenceFileError as exc:
+            form.add_error("files", exc.message)
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "reviews/appeal_new.html",
+        {"city": access.city, "assessment": assessment, "decision": decision, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _appeal(request: HttpRequest, slug: str, pk: int, action: Action) -> tuple[Any, Appeal]:
+    access = city_access(request, slug)
+    appeal = get_object_or_404(
+        Appeal.objects.select_related(
+            "assessment__city", "assessment__standard", "decision__cohort", "certification"
+        ),
+        pk=pk,
+        assessment__city=access.city,
+    )
+    access.require(action, appeal)
+    return access, appeal
+
+
+@login_required
+@require_safe
+def appeal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An appeal as the city, its panel and admins see it."""
+    access = city_access(request, slug)
+    found = get_object_or_404(Appeal, pk=pk, assessment__city=access.city)
+    if access.can(Action.DECLARE_PANEL_CONFLICT, found) and not access.can(
+        Action.VIEW_APPEAL, found
+    ):
+        return redirect("reviews:panel_declare", slug, pk)
+    access, found = _appeal(request, slug, pk, Action.VIEW_APPEAL)
+    seat = found.panel.filter(reviewer=current_user(request)).first()
+    return render(
+        request,
+        "reviews/appeal.html",
+        {
+            "city": access.city,
+            "appeal": found,
+            "panel": found.panel.select_related("reviewer"),
+            "files": found.files.all(),
+            "seat": seat,
+            "recommend_form": RecommendationForm(
+                initial={
+                    "outcome": seat.recommendation,
+                    "level": seat.level,
+                    "comment": seat.comment,
+                }
+                if seat
+                else None
+            ),
+            "can_recommend": found.is_open and access.can(Action.RECOMMEND, found),
+            "is_admin": policy.can(request.user, Action.MANAGE_REVIEWS),
+        },
+    )
+
+
+@login_required
+@require_safe
+def appeal_file(request: HttpRequest, slug: str, pk: int, file: int) -> FileResponse:
+    _access, found = _appeal(request, slug, pk, Action.VIEW_APPEAL)
+    item = get_object_or_404(AppealFile, pk=file, appeal=found)
+    return evidence_files.download(item)  # type: ignore[arg-type]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def panel_declare(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A panelist declares any conflict of interest before reading the appeal."""
+    access, found = _appeal(request, slug, pk, Action.DECLARE_PANEL_CONFLICT)
+    seat = get_object_or_404(Panelist, appeal=found, reviewer=current_user(request))
+    if seat.conflict is not None:
+        return redirect("reviews:appeal", slug, pk)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conflict = form.cleaned_data["conflict"] == "yes"
+            appeals.declare(seat, conflict=conflict, note=form.cleaned_data["note"])
+            policy.forget(request.user)
+            if conflict:
+                messages.success(
+                    request,
+                    _("Your conflict of interest is recorded; the program will seat someone else."),
+                )
+                return redirect("accounts:dashboard")
+            messages.success(request, _("Thank you. Read the appeal and give your recommendation."))
+            return redirect("reviews:appeal", slug, pk)
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "reviews/declare.html",
+        {"city": access.city, "form": form, "appeal": found},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def recommend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _access, found = _appeal(request, slug, pk, Action.RECOMMEND)
+    seat = get_object_or_404(Panelist, appeal=found, reviewer=current_user(request))
+    form = RecommendationForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:appeal", slug, pk)
+    try:
+        appeals.recommend(seat, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Your recommendation is recorded. A program admin records the panel's outcome."),
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("reviews:appeal", slug, pk)
+
+
+@login_required
+@require_safe
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    return render(
+        request,
+        "reviews/appeals.html",
+        {
+            "open": queries.appeals(),
+            "decided": queries.appeals(open_only=False).filter(decided_at__isnull=False)[:50],
+        },
+    )
+
+
+def _admin_appeal(pk: int) -> Appeal:
+    return get_object_or_404(
+        Appeal.objects.select_related("assessment__city", "assessment__standard", "decision"),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appeal_admin(request: HttpRequest, pk: int) -> HttpResponse:
+    """The admin forms the panel and records its outcome."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    found = _admin_appeal(pk)
+    outcome = AppealOutcomeForm(request.POST or None)
+    if request.method == "POST" and outcome.is_valid():
+        try:
+            appeals.decide(found, by=current_user(request), **outcome.cleaned_data)
+            messages.success(
+                request,
+                _(
+                    "The appeal's outcome is recorded and the city is told. Any change of "
+                    "level is published as the announcement rules allow."
+                ),
+            )
+            return redirect("reviews:appeal_admin", found.pk)
+        except services.ReviewError as exc:
+            outcome.add_error(None, str(exc))
+    return render(
+        request,
+        "reviews/appeal_admin.html",
+        {
+            "appeal": found,
+            "panel": found.panel.select_related("reviewer"),
+            "files": found.files.all(),
+            "panel_form": PanelistForm(),
+            "outcome_form": outcome,
+            "reviewed_by": Assignment.objects.filter(assessment=found.assessment).select_related(
+                "reviewer"
+            ),
+        },
+        status=400 if outcome.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def add_panelist(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    found = _admin_appeal(pk)
+    form = PanelistForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:appeal_admin", found.pk)
+    try:
+        appeals.add_panelist(found, form.cleaned_data["reviewer"], current_user(request))
+        messages.success(
+            request,
+            _("%(person)s is on the panel, and is told by email.")
+            % {"person": form.cleaned_data["reviewer"]},
+        )
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("reviews:appeal_admin", found.pk)
+
+
+# Validity, renewal and appeal windows ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules_page(request: HttpRequest) -> HttpResponse:
+    """How long certifications last, per Standard version, and the windows around them."""
+    policy.authorize(request.user, Action.MANAGE_RULES)
+    versions = list(StandardVersion.objects.order_by("-effective_from"))
+    posted = request.POST.get("standard") if request.method == "POST" else None
+    forms = []
+    for version in versions:
+        current = rules.for_standard(version)
+        data = request.POST if posted == version.code else None
+        form = RulesForm(
+            data,
+            prefix=version.code,
+            initial={
+                "valid_years": current.valid_years,
+                "renewal_window_days": current.renewal_window_days,
+                "grace_days": current.grace_days,
+                "appeal_window_days": current.appeal_window_days,
+            },
+        )
+        if data is not None and form.is_valid():
+            rules.save(version, by=current_user(request), **form.cleaned_data)
+            messages.success(
+                request,
+                _(
+                    "The rules for the %(version)s Standard are saved. Certifications "
+                    "published from now on follow them."
+                )
+                % {"version": version.code},
+            )
+            return redirect("reviews:rules")
+        forms.append((version, current, form))
+    if posted is not None and posted not in {v.code for v in versions}:
+        messages.error(request, _("Choose a version of the Standard."))
+    failed = any(form.errors for _v, _c, form in forms)
+    return render(request, "reviews/rules.html", {"forms": forms}, status=400 if failed else 200)
+
+
+@login_required
+@require_safe
+def renewals(request: HttpRequest) -> HttpResponse:
+    """Certifications that end within the next 180 days, or ended lately."""
+    policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reviews/renewals.html",
+        {"rows": queries.renewals(today), "today": today, "Status": renewal.Status},
     )

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from citycert.accounts.models import CoachGrant, Membership, ProgramRole, User
+from citycert.assessments import scores
 from citycert.assessments import services as assessments
 from citycert.assessments.models import Answer, Assessment
 from citycert.cities import gazetteer, services
@@ -138,7 +139,6 @@ class Command(BaseCommand):
                 user=people["contributor"],
                 defaults={"role": Membership.Role.CONTRIBUTOR},
             )
-            Assignment.objects.get_or_create(city=city, reviewer=people["reviewer"])
             if not CoachGrant.objects.filter(city=city, coach=people["coach"], revoked_at=None):
                 CoachGrant.objects.create(
                     city=city, coach=people["coach"], granted_by=people["lead"]
@@ -265,8 +265,21 @@ class Command(BaseCommand):
                 criterion=c,
                 status=Answer.Status.CLAIMED if c.code in EARLIER_CLAIMS else Answer.Status.NOT_MET,
                 items=[i.key for i in c.checklist_items.all()] if c.code in EARLIER_CLAIMS else [],
+                finding=(
+                    Answer.Finding.NOT_VALIDATED
+                    if c.code in EARLIER_NOT_VALIDATED
+                    else Answer.Finding.VALIDATED
+                )
+                if c.code in EARLIER_CLAIMS
+                else Answer.Finding.OPEN,
             )
             for c in standard.criteria.prefetch_related("checklist_items").order_by("position")
+        )
+        Assignment.objects.create(
+            assessment=earlier,
+            reviewer=people["reviewer"],
+            conflict=False,
+            declared_at=earlier.created_at,
         )
         Validation.objects.bulk_create(
             Validation(
@@ -279,9 +292,8 @@ class Command(BaseCommand):
             for answer in answers
             if answer.status == Answer.Status.CLAIMED
         )
-        from citycert.reviews.services import validated_answers
-
-        plan = plan_to_level(scoring_spec(standard), validated_answers(earlier), "silver")
+        validated = scores.answers_of([earlier], scores.Basis.VALIDATED)[earlier.pk]
+        plan = plan_to_level(scoring_spec(standard), validated, "silver")
         Decision.objects.create(
             assessment=earlier,
             level="",
