@@ -41,8 +41,16 @@ def clear_published_certifications() -> None:
     with connection.cursor() as cursor:
         for sql in migration.SQLITE_REVERSE:
             cursor.execute(sql)
-        cursor.execute("DELETE FROM reviews_decision")  # decisions point at certifications
-        cursor.execute("DELETE FROM reviews_certification")
+        # Rows that point at certifications go first.
+        for table in (
+            "reviews_renewalreminder",
+            "reviews_panelist",
+            "reviews_appealfile",
+            "reviews_appeal",
+            "reviews_decision",
+            "reviews_certification",
+        ):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
         for sql in migration.SQLITE:
             cursor.execute(sql)
 

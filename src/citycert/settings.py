@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "citycert.api",
     "ninja",  # its templates and static files: the API's documentation page, served offline
     "citycert.reports",
+    "citycert.demo",
     "django_tasks_db",
 ]
 

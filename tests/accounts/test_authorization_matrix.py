@@ -202,6 +202,7 @@ TABLE: dict[str, Route] = {
     # A's earlier decision is appealed already: the page says there is nothing to appeal.
     "reviews:appeal_new": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE, lambda w: {}),
     "reviews:appeal": Route(city_a_and("appeal"), APPEAL_OF_A),
+    "reviews:appeal_add_file": Route(city_a_and("appeal"), POST_ONLY, LEAD_OF_A),
     "reviews:appeal_file": Route(
         lambda w: {"slug": w.a.slug, "pk": w.ids["appeal"], "file": w.ids["appeal_file"]},
         APPEAL_OF_A,

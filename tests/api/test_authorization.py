@@ -142,8 +142,9 @@ TABLE: dict[str, Op] = {
         admin(400),
         lambda w: {"criteria": ["DM1"], "message": "Which plan?", "due_on": "2099-01-31"},
     ),
+    # Submitted, not yet in review: there is nothing to settle (400).
     "PUT /program/reviews/{assessment_id}/settlements/{code}": Op(
-        submitted("/settlements/DM1"), admin(200), lambda w: {"verdict": "validated"}
+        submitted("/settlements/DM1"), admin(400), lambda w: {"verdict": "validated"}
     ),
     "GET /program/reviews/{assessment_id}/interactions": Op(submitted("/interactions"), admin(200)),
     "POST /program/reviews/{assessment_id}/interactions": Op(

@@ -65,6 +65,8 @@ class Assessment(models.Model):
     OPEN_STATES = ("draft", "submitted", "in_review", "clarification")
     #: The states in which the certification team works on it.
     REVIEW_STATES = ("submitted", "in_review", "clarification")
+    #: The states in which reviewers give verdicts (a reviewer is assigned).
+    VALIDATION_STATES = ("in_review", "clarification")
     #: The states after a decision: the review's findings count.
     DECIDED_STATES = ("decided", "appealed")
 

@@ -127,6 +127,12 @@ def start(city: City, by: User, *, carry_forward: bool = True) -> Assessment:
         raise AssessmentError(
             _("%(city)s already has an assessment in progress.") % {"city": city.name}
         ) from None
+    if previous is not None and carry_forward and previous.standard_id == standard.pk:
+        # The outcome the city showed last time, to confirm or change.
+        assessment.outcome_option_id = previous.outcome_option_id
+        assessment.outcome_narrative = previous.outcome_narrative
+        assessment.outcome_links = list(previous.outcome_links)
+        assessment.save(update_fields=["outcome_option", "outcome_narrative", "outcome_links"])
     criteria = list(standard.criteria.order_by("position"))
     answers = {c.pk: Answer(assessment=assessment, criterion=c) for c in criteria}
     if previous is not None and carry_forward:
@@ -448,7 +454,7 @@ def _transition(assessment: Assessment, name: str, by: User) -> Assessment:
 def record_findings(assessment: Assessment, findings: Mapping[str, str]) -> int:
     """Record what the review found of claimed criteria (code -> an `Answer.Finding` value),
     while the assessment is in review. Only the certification team's work calls this."""
-    if assessment.state not in Assessment.REVIEW_STATES:
+    if assessment.state not in Assessment.VALIDATION_STATES:
         raise AssessmentError(_("This assessment is not in review."))
     changed = 0
     for finding in set(findings.values()):

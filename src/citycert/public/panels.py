@@ -31,7 +31,6 @@ def certification(request: HttpRequest, access: Any, city: Any, assessment: Any)
             "standing": standing,
             "fresh": row.awarded_on is not None and (today - row.awarded_on).days <= 90,
             "embed": badge.embed_code(row, request),
-            "renewing": assessment is not None and assessment.state != "draft",
         },
         order=5,
     )

@@ -250,28 +250,57 @@ class AppealForm(forms.Form):
 
 
 class PanelistForm(AssignReviewerForm):
-    pass
+    """A reviewer for an appeal's panel: not one who reviewed the assessment, nor one seated."""
+
+    def __init__(self, *args: Any, appeal: Appeal, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewer"]
+        field.queryset = field.queryset.exclude(  # type: ignore[attr-defined]
+            review_assignments__assessment=appeal.assessment
+        ).exclude(panels__appeal=appeal)
 
 
-class RecommendationForm(forms.Form):
+class AppealFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Add a file"),
+        help_text=_("PDF, Word, Excel, CSV, PNG or JPEG."),
+        error_messages={"required": _("Choose a file to upload.")},
+    )
+
+
+NOT_CERTIFIED = "none"
+
+
+class _OutcomeForm(forms.Form):
+    """An appeal's outcome: upheld, or modified / overturned to a level the form names
+    ("none": not certified)."""
+
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Appeal.Outcome.choices, widget=forms.RadioSelect
     )
     level = forms.ChoiceField(
-        label=_("Level, if it changes"), choices=LEVEL_OR_NONE, required=False
+        label=_("Level after the appeal"),
+        required=False,
+        choices=[("", "—"), *Level.choices, (NOT_CERTIFIED, _("Not certified"))],
+        help_text=_("For a modified or overturned decision."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome, level = data.get("outcome"), data.get("level", "")
+        if outcome and outcome != Appeal.Outcome.UPHELD and not level:
+            self.add_error("level", _("Choose the level after the appeal."))
+        data["level"] = "" if level == NOT_CERTIFIED else level
+        return data
+
+
+class RecommendationForm(_OutcomeForm):
     comment = forms.CharField(
         label=_("Reasons"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
 
-class AppealOutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=Appeal.Outcome.choices, widget=forms.RadioSelect
-    )
-    level = forms.ChoiceField(
-        label=_("Level, if it changes"), choices=LEVEL_OR_NONE, required=False
-    )
+class AppealOutcomeForm(_OutcomeForm):
     rationale = forms.CharField(
         label=_("Rationale"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )

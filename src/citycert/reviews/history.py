@@ -344,6 +344,8 @@ def publish_cohort(cohort: Cohort) -> Cohort:
         if errors:
             raise HistoryError(errors)
         released = [c for c in pending if not (c.event in DOWNGRADES and _under_appeal(c))]
+        held = [c for c in pending if c not in released]
+        Certification.objects.bulk_update(held, ["event"])  # said now, announced after
         _stamp(released)
         cohort.published_at = timezone.now()
         cohort.save(update_fields=["published_at"])

@@ -62,6 +62,8 @@ def cohort_summary(cohort: Cohort) -> dict[str, Any]:
         ],
         "level_up": [c for c in by_event["level_up"] if c.level != "platinum"],
         "level_down": by_event["level_down"],
+        "not_recertified": by_event["not_recertified"],
+        "awards": [c for c in certifications if c.is_award],
         "recertified": [c for c in by_event["recertified"] if c.level != "platinum"],
         "by_event": by_event,
         "to_date": cities_certified_to_date(cohort),

@@ -26,6 +26,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -101,14 +102,29 @@ def current_awards(city_ids: Iterable[int] | None = None) -> dict[int, Certifica
     return found
 
 
+#: The states of a renewal still under way: in review, or its decision under appeal.
+UNDER_WAY = (*Assessment.REVIEW_STATES, Assessment.State.APPEALED)
+
+
 def renewing(city_ids: Iterable[int]) -> dict[int, Assessment]:
-    """Each city's assessment submitted and not decided yet (its renewal, for a certified city)."""
+    """Each city's assessment submitted and not settled yet (its renewal, for a certified
+    city): in review, or decided and under appeal."""
     return {
         a.city_id: a
         for a in Assessment.objects.filter(
-            city_id__in=list(city_ids), state__in=Assessment.REVIEW_STATES
+            city_id__in=list(city_ids), state__in=UNDER_WAY, submitted_at__isnull=False
         ).only("id", "city_id", "state", "submitted_at")
     }
+
+
+def last_submitted(city_ids: Iterable[int]) -> dict[int, dt.datetime]:
+    """When each city last submitted an assessment."""
+    return dict(
+        Assessment.objects.filter(city_id__in=list(city_ids), submitted_at__isnull=False)
+        .values_list("city_id")
+        .annotate(last=Max("submitted_at"))
+        .order_by()
+    )
 
 
 def standings(city_ids: Iterable[int] | None = None, *, today: dt.date) -> list[Renewal]:
@@ -175,13 +191,19 @@ def send_reminders(today: dt.date) -> int:
         return 0
     horizon = today + dt.timedelta(days=max(points))
     sent = 0
-    for renewal in standings(today=today):
+    due = [
+        r
+        for r in standings(today=today)
+        if r.certification.valid_until is not None
+        and today <= r.certification.valid_until <= horizon
+    ]
+    submitted = last_submitted(r.certification.city_id for r in due)
+    for renewal in due:
         cert = renewal.certification
-        if cert.valid_until is None or cert.valid_until > horizon or cert.valid_until < today:
-            continue
-        if renewal.renewal is not None:
-            continue  # renewing already
-        days_left = (cert.valid_until - today).days
+        last = submitted.get(cert.city_id)
+        if last is not None and cert.awarded_on is not None and last.date() > cert.awarded_on:
+            continue  # the city has submitted its renewal already
+        days_left = ((cert.valid_until or today) - today).days
         # The latest point reached: one reminder per point, but only the nearest is sent
         # when several were missed (a new certification close to its end, a stopped task).
         point = min(p for p in points if p >= days_left)

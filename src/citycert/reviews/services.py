@@ -231,7 +231,7 @@ def validate(
 ) -> int:
     """Record a reviewer's verdicts (criterion code -> (verdict, comment))."""
     assessment = Assessment.objects.get(pk=assessment.pk)
-    if assessment.state not in Assessment.REVIEW_STATES:
+    if assessment.state not in Assessment.VALIDATION_STATES:
         raise ReviewError(_("This assessment is not in review."))
     answers = {a.criterion.code: a for a in claimed(assessment)}
     unknown = sorted(set(verdicts) - set(answers))
@@ -257,7 +257,7 @@ def settle(answer: Answer, verdict: str, by: User, comment: str = "") -> Validat
     if verdict not in Validation.Verdict.values:
         raise ReviewError(_("Choose a verdict."))
     assessment = answer.assessment
-    if assessment.state not in Assessment.REVIEW_STATES:
+    if assessment.state not in Assessment.VALIDATION_STATES:
         raise ReviewError(_("This assessment is not in review."))
     if answer.status != Answer.Status.CLAIMED:
         raise ReviewError(_("Not claimed by the city: %(codes)s") % {"codes": answer.criterion})

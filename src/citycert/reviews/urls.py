@@ -33,6 +33,11 @@ urlpatterns = [
     path("my/cities/<slug:slug>/appeal/", views.appeal_new, name="appeal_new"),
     path("my/cities/<slug:slug>/appeals/<int:pk>/", views.appeal, name="appeal"),
     path(
+        "my/cities/<slug:slug>/appeals/<int:pk>/files/",
+        views.appeal_add_file,
+        name="appeal_add_file",
+    ),
+    path(
         "my/cities/<slug:slug>/appeals/<int:pk>/files/<int:file>/",
         views.appeal_file,
         name="appeal_file",

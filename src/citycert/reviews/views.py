@@ -25,6 +25,7 @@ from citycert.web import authorized, city_access, current_user
 
 from . import appeals, queries, renewal, rules, services
 from .forms import (
+    AppealFileForm,
     AppealForm,
     AppealOutcomeForm,
     AssignReviewerForm,
@@ -586,13 +587,15 @@ def appeal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "recommend_form": RecommendationForm(
                 initial={
                     "outcome": seat.recommendation,
-                    "level": seat.level,
+                    "level": seat.level or ("none" if seat.recommendation else ""),
                     "comment": seat.comment,
                 }
                 if seat
                 else None
             ),
             "can_recommend": found.is_open and access.can(Action.RECOMMEND, found),
+            "can_add_files": found.is_open and access.can(Action.APPEAL),
+            "file_form": AppealFileForm(),
             "is_admin": policy.can(request.user, Action.MANAGE_REVIEWS),
         },
     )
@@ -604,6 +607,27 @@ def appeal_file(request: HttpRequest, slug: str, pk: int, file: int) -> FileResp
     _access, found = _appeal(request, slug, pk, Action.VIEW_APPEAL)
     item = get_object_or_404(AppealFile, pk=file, appeal=found)
     return evidence_files.download(item)  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def appeal_add_file(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The lead adds a supporting file while the appeal is open."""
+    access = authorized(request, slug, Action.APPEAL)
+    found = get_object_or_404(Appeal, pk=pk, assessment__city=access.city)
+    form = AppealFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("reviews:appeal", slug, pk)
+    upload = form.cleaned_data["file"]
+    try:
+        item = appeals.add_file(found, upload, upload.name, current_user(request))
+        messages.success(request, _("%(name)s is added to the appeal.") % {"name": item.name})
+    except evidence_files.EvidenceFileError as exc:
+        messages.error(request, exc.message)
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("reviews:appeal", slug, pk)
 
 
 @login_required
@@ -706,7 +730,7 @@ def appeal_admin(request: HttpRequest, pk: int) -> HttpResponse:
             "appeal": found,
             "panel": found.panel.select_related("reviewer"),
             "files": found.files.all(),
-            "panel_form": PanelistForm(),
+            "panel_form": PanelistForm(appeal=found),
             "outcome_form": outcome,
             "reviewed_by": Assignment.objects.filter(assessment=found.assessment).select_related(
                 "reviewer"
@@ -721,7 +745,7 @@ def appeal_admin(request: HttpRequest, pk: int) -> HttpResponse:
 def add_panelist(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
     found = _admin_appeal(pk)
-    form = PanelistForm(request.POST)
+    form = PanelistForm(request.POST, appeal=found)
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("reviews:appeal_admin", found.pk)

@@ -1,9 +1,10 @@
-"""`citycert load_demo`: demo people and a demo city team, for trying citycert locally.
+"""`citycert load_demo`: demo people and demo city teams, for trying citycert locally.
 
 The demo city (Rosario) gets an assessment in progress and an earlier, decided one, so that its
 report has something to say about the year gone by; a few other South American cities of its
 size get submitted assessments, so that the report can compare it with them (anonymously, as
-it would any city that is not certified). None of them is given a certification.
+it would any city that is not certified). Four more cities show the certification cycle (see
+`citycert.demo.cycle`): a re-certification, a renewal due, an expiry and an appeal.
 
 Idempotent: running it again resets the demo accounts to the printed passwords and leaves the
 demo assessments as they are. Refuses to run with DEBUG off, so it cannot plant known passwords
@@ -30,6 +31,7 @@ from citycert.assessments import services as assessments
 from citycert.assessments.models import Answer, Assessment
 from citycert.cities import gazetteer, services
 from citycert.cities.models import City
+from citycert.demo.cycle import CAMPINAS, CURITIBA, GUADALAJARA, QUEBEC, Cycle
 from citycert.reviews.models import Assignment, Decision, Validation
 from citycert.scoring import plan_to_level
 from citycert.standards.queries import scoring_spec
@@ -146,15 +148,29 @@ class Command(BaseCommand):
             codes = {key: self.second_factor(people[key]) for key in ("reviewer", "admin")}
             if not city.assessments.exists():
                 self.assessments(city, people)
+            Cycle(people, self.person, DOMAIN).run()
+            panelist = User.objects.get(email=f"panelist@{DOMAIN}")
+            codes["panelist"] = self.second_factor(panelist)
 
         self.stdout.write(f"\nDemo sign-ins (password for all: {PASSWORD}) — city: {city}")
         for key in ("lead", "contributor", "coach"):
             self.stdout.write(f"  {key:<12} {people[key].email}")
-        for key in ("reviewer", "admin"):
+        people["panelist"] = panelist
+        for key in ("reviewer", "admin", "panelist"):
             self.stdout.write(
                 f"  {key:<12} {people[key].email}  (two-factor: use a recovery code, "
                 f"e.g. {codes[key][0]} or {codes[key][1]})"
             )
+        self.stdout.write(
+            "The certification cycle, on other demo cities (their leads use the same password):"
+        )
+        for demo, what in (
+            (CURITIBA, "re-certified Gold this month, with the same reviewer"),
+            (GUADALAJARA, "certified Silver, in its renewal window (reminders sent)"),
+            (QUEBEC, "certification expired"),
+            (CAMPINAS, "moved down to Silver and appealed; the panelist has to declare"),
+        ):
+            self.stdout.write(f"  {demo.name:<12} {demo.lead}@{DOMAIN}  {what}")
         self.stdout.write("")
 
     def person(self, email: str, name: str) -> User:
