@@ -47,8 +47,9 @@ demo: install
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	DEBUG=true $(RUN) citycert runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-x".
 test: install
-	$(RUN) pytest
+	$(RUN) pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(RUN) ruff check .

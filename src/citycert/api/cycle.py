@@ -27,6 +27,7 @@ from citycert.web import authorized, city_access
 from .auth import token_auth
 from .errors import AUTHENTICATED, ApiError, errors
 from .ratelimit import RateLimit
+from .reviews import DeclarationIn
 from .schemas import Input, id_path, slug_path
 
 router = Router(tags=["Certification cycle"], auth=token_auth, throttle=RateLimit())
@@ -81,11 +82,6 @@ class PanelistIn(Input):
     reviewer: str = Field(..., max_length=254, description="The reviewer's email address.")
 
 
-class DeclarationIn(Input):
-    conflict: bool
-    note: str = Field("", max_length=2000)
-
-
 class RecommendationIn(Input):
     outcome: Outcome
     level: LevelOrNone = Field(None, description="The level, for modified or overturned.")
@@ -137,6 +133,17 @@ class NotificationOut(Schema):
     sent_at: dt.datetime | None
 
 
+def _file_out(item: AppealFile) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "name": item.name,
+        "content_type": item.content_type,
+        "size": item.size,
+        "sha256": item.sha256,
+        "uploaded_at": item.uploaded_at,
+    }
+
+
 def _appeal_out(appeal: Appeal, *, with_panel: bool) -> dict[str, Any]:
     return {
         "id": appeal.pk,
@@ -151,27 +158,8 @@ def _appeal_out(appeal: Appeal, *, with_panel: bool) -> dict[str, Any]:
         "level": (appeal.level or None) if not appeal.is_open else None,
         "rationale": appeal.rationale,
         "decided_at": appeal.decided_at,
-        "files": [
-            {
-                "id": f.pk,
-                "name": f.name,
-                "content_type": f.content_type,
-                "size": f.size,
-                "sha256": f.sha256,
-                "uploaded_at": f.uploaded_at,
-            }
-            for f in appeal.files.all()
-        ],
-        "panel": [
-            {
-                "email": p.reviewer.email,
-                "conflict": p.conflict,
-                "recommendation": p.recommendation or None,
-                "level": (p.level or None) if p.recommendation else None,
-                "comment": p.comment,
-            }
-            for p in appeal.panel.select_related("reviewer")
-        ]
+        "files": [_file_out(f) for f in appeal.files.all()],
+        "panel": [_panelist_out(p) for p in appeal.panel.select_related("reviewer")]
         if with_panel
         else None,
     }
@@ -269,17 +257,7 @@ def add_appeal_file(
     access = authorized(request, slug, Action.APPEAL)
     appeal = get_object_or_404(Appeal, pk=appeal_id, assessment__city=access.city)
     item = appeals.add_file(appeal, file, file.name or "", request.user)  # type: ignore[arg-type]
-    return Status(
-        201,
-        {
-            "id": item.pk,
-            "name": item.name,
-            "content_type": item.content_type,
-            "size": item.size,
-            "sha256": item.sha256,
-            "uploaded_at": item.uploaded_at,
-        },
-    )
+    return Status(201, _file_out(item))
 
 
 @router.get(

@@ -29,7 +29,7 @@ import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, BinaryIO, Final
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final
 
 import magic
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped, unused-ignore]
@@ -53,6 +53,7 @@ __all__ = [
     "check_file",
     "download",
     "sanitise_name",
+    "store",
 ]
 
 KINDS: Final = ("pdf", "docx", "xlsx", "csv", "png", "jpeg")
@@ -752,3 +753,26 @@ def download(evidence: Evidence) -> FileResponse:
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def store(instance: Any, stream: BinaryIO, original_name: str) -> Any:
+    """Check an uploaded file and store it as `instance` (a row with `file`, `name`,
+    `content_type`, `size` and `sha256`, like Evidence): the checked facts are set, the file is
+    saved under a random name, and the row is written. A refused file raises EvidenceFileError;
+    a file whose row cannot be written is deleted again: nothing is left behind."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    checked = check_file(stream, original_name, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    stream.seek(0)
+    instance.name, instance.content_type = checked.name, checked.content_type
+    instance.size, instance.sha256 = checked.size, checked.sha256
+    instance.file.save(
+        checked.name, ContentFile(stream.read(checked.size + 1)[: checked.size]), save=False
+    )
+    try:
+        instance.save()
+    except Exception:
+        instance.file.delete(save=False)
+        raise
+    return instance

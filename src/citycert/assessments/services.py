@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -293,27 +291,10 @@ def assign(answer: Answer, person: User | None) -> Answer:
 def add_evidence(answer: Answer, stream: BinaryIO, original_name: str, by: User) -> Evidence:
     """Check an uploaded file and store it; a refused file leaves nothing behind."""
     _require_open(answer)
-    checked = evidence_files.check_file(
-        stream, original_name, max_bytes=settings.EVIDENCE_MAX_BYTES
+    stored: Evidence = evidence_files.store(
+        Evidence(answer=answer, uploaded_by=by), stream, original_name
     )
-    stream.seek(0)
-    evidence = Evidence(
-        answer=answer,
-        name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-    )
-    evidence.file.save(
-        checked.name, ContentFile(stream.read(checked.size + 1)[: checked.size]), save=False
-    )
-    try:
-        evidence.save()
-    except Exception:
-        evidence.file.delete(save=False)  # no orphan file when the row cannot be written
-        raise
-    return evidence
+    return stored
 
 
 @transaction.atomic

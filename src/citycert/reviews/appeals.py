@@ -22,8 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -142,27 +140,10 @@ def add_file(appeal: Appeal, stream: BinaryIO, original_name: str, by: User) -> 
 
 
 def _store(appeal: Appeal, stream: BinaryIO, original_name: str, by: User) -> AppealFile:
-    checked = evidence_files.check_file(
-        stream, original_name, max_bytes=settings.EVIDENCE_MAX_BYTES
+    stored: AppealFile = evidence_files.store(
+        AppealFile(appeal=appeal, uploaded_by=by), stream, original_name
     )
-    stream.seek(0)
-    item = AppealFile(
-        appeal=appeal,
-        name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-    )
-    item.file.save(
-        checked.name, ContentFile(stream.read(checked.size + 1)[: checked.size]), save=False
-    )
-    try:
-        item.save()
-    except Exception:
-        item.file.delete(save=False)
-        raise
-    return item
+    return stored
 
 
 def _require_open(appeal: Appeal) -> None:
@@ -173,7 +154,11 @@ def _require_open(appeal: Appeal) -> None:
 @transaction.atomic
 def add_panelist(appeal: Appeal, reviewer: User, by: User) -> Panelist:
     """Seat a reviewer on the appeal's panel: one who did not review the assessment."""
-    appeal = Appeal.objects.select_for_update().select_related("assessment__city").get(pk=appeal.pk)
+    appeal = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("assessment__city")
+        .get(pk=appeal.pk)
+    )
     _require_open(appeal)
     city = appeal.assessment.city
     if not reviewer.program_roles.filter(role=ProgramRole.Role.REVIEWER).exists():
@@ -208,7 +193,7 @@ def add_panelist(appeal: Appeal, reviewer: User, by: User) -> Panelist:
 def declare(seat: Panelist, *, conflict: bool, note: str) -> Panelist:
     """A panelist's declaration; a conflict ends their seat and keeps them from the city."""
     seat = (
-        Panelist.objects.select_for_update()
+        Panelist.objects.select_for_update(of=("self",))
         .select_related("appeal__assessment__city")
         .get(pk=seat.pk)
     )
@@ -238,7 +223,11 @@ def _check_outcome(outcome: str, level: str, decided_level: str) -> None:
 @transaction.atomic
 def recommend(seat: Panelist, *, outcome: str, level: str, comment: str) -> Panelist:
     """A panelist's recommendation (sent again, it replaces the earlier one)."""
-    seat = Panelist.objects.select_for_update().select_related("appeal__decision").get(pk=seat.pk)
+    seat = (
+        Panelist.objects.select_for_update(of=("self",))
+        .select_related("appeal__decision")
+        .get(pk=seat.pk)
+    )
     _require_open(seat.appeal)
     if seat.conflict is not False:
         raise ReviewError(_("Declare any conflict of interest first."))
@@ -257,7 +246,7 @@ def recommend(seat: Panelist, *, outcome: str, level: str, comment: str) -> Pane
 def decide(appeal: Appeal, *, outcome: str, level: str, rationale: str, by: User) -> Appeal:
     """Record the panel's outcome, with its rationale, and carry it to the certification."""
     appeal = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("decision__certification__cohort", "assessment__city")
         .get(pk=appeal.pk)
     )

@@ -14,7 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from citycert.standards.models import Level
 
 
-class Assignment(models.Model):
+class Declared(models.Model):
+    """A seat that asks its holder to declare any conflict of interest with the city first."""
+
+    # None: not declared yet; False: no conflict; True: a conflict (access blocked).
+    conflict = models.BooleanField(null=True, blank=True)
+    conflict_note = models.TextField(blank=True, max_length=2000)
+    declared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Assignment(Declared):
     """A reviewer assigned to an assessment by a program admin. Before seeing it the reviewer
     declares whether they have a conflict of interest with the city; a declared conflict ends
     their access and is kept. Access follows the assessment: full while its review is open,
@@ -23,10 +35,6 @@ class Assignment(models.Model):
     assessment = models.ForeignKey(
         "assessments.Assessment", models.CASCADE, related_name="assignments"
     )
-    # None: not declared yet; False: no conflict; True: a conflict (access blocked).
-    conflict = models.BooleanField(null=True, blank=True)
-    conflict_note = models.TextField(blank=True, max_length=2000)
-    declared_at = models.DateTimeField(null=True, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="review_assignments"
     )
@@ -397,15 +405,12 @@ class AppealFile(models.Model):
         return self.appeal.assessment_id
 
 
-class Panelist(models.Model):
+class Panelist(Declared):
     """A reviewer on an appeal's panel. Declares any conflict of interest first, as reviewers
     do; then recommends an outcome."""
 
     appeal = models.ForeignKey(Appeal, models.CASCADE, related_name="panel")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="panels")
-    conflict = models.BooleanField(null=True, blank=True)
-    conflict_note = models.TextField(blank=True, max_length=2000)
-    declared_at = models.DateTimeField(null=True, blank=True)
     recommendation = models.CharField(
         _("recommendation"), max_length=16, choices=Appeal.Outcome.choices, blank=True
     )

@@ -85,7 +85,11 @@ def _require_reviewer(reviewer: User, city: City) -> None:
 def assign_reviewer(assessment: Assessment, reviewer: User, by: User) -> Assignment:
     """Give a submitted assessment to a reviewer; the first assignment starts the review. The
     same reviewer may review the city again in a later cycle."""
-    assessment = Assessment.objects.select_for_update().select_related("city").get(pk=assessment.pk)
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("city")
+        .get(pk=assessment.pk)
+    )
     if assessment.state not in Assessment.REVIEW_STATES:
         raise ReviewError(_("Only a submitted assessment can be given to reviewers."))
     _require_reviewer(reviewer, assessment.city)
@@ -305,7 +309,7 @@ def decide(
     certified before becomes a "not re-certified" record in that cohort. The city is told,
     and may appeal within the version's appeal window."""
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("city", "standard", "outcome_option")
         .get(pk=assessment.pk)
     )

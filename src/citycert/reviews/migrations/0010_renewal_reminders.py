@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0007_assignments_per_assessment_appeals_and_rules"),
+        ("reviews", "0009_assignments_belong_to_assessments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
