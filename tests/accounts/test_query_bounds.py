@@ -56,3 +56,51 @@ def test_my_cities_does_not_grow_with_my_cities(
         f.member(f.city(), someone)
     client.force_login(someone, backend=BACKEND)
     queries_for(client, "/my/", django_assert_max_num_queries, 10)
+
+
+@pytest.mark.parametrize("size", [2, 30])
+def test_the_renewals_page_does_not_grow_with_the_cities(
+    client: Client, django_assert_max_num_queries, size: int, published_cleanup: None
+) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from citycert.reviews.models import Certification, Cohort
+    from citycert.standards.models import StandardVersion
+    from citycert.standards.services import load_files
+
+    load_files()
+    standard = StandardVersion.objects.get(code="2022")
+    cohort = Cohort.objects.create(label="2024-01", published_at=timezone.now())
+    today = timezone.localdate()
+    for n in range(size):
+        c = f.city()
+        f.lead(c)
+        Certification.objects.create(
+            city=c,
+            cohort=cohort,
+            standard=standard,
+            level="silver",
+            event="new",
+            awarded_on=today - dt.timedelta(days=1000),
+            valid_until=today + dt.timedelta(days=n),
+            published_at=cohort.published_at,
+        )
+    client.force_login(f.person(admin=True, mfa=True), backend=BACKEND)
+    queries_for(client, "/program/renewals/", django_assert_max_num_queries, 12)
+    assert client.get("/program/renewals/").text.count("<tr>") == size + 1
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_review_queue_and_my_page_do_not_grow_with_the_reviews(
+    client: Client, django_assert_max_num_queries, size: int, standard: None
+) -> None:  # type: ignore[no-untyped-def]
+    reviewer = f.person(reviewer=True, mfa=True)
+    for n in range(size):
+        _c, _lead, assessment = f.submitted_assessment(f"Town {n}", claimed=22)
+        f.assign(assessment, reviewer)
+    client.force_login(f.person(admin=True, mfa=True), backend=BACKEND)
+    queries_for(client, "/program/reviews/", django_assert_max_num_queries, 14)
+    client.force_login(reviewer, backend=BACKEND)
+    queries_for(client, "/my/", django_assert_max_num_queries, 12)

@@ -42,6 +42,7 @@ from .forms import (
     RulesForm,
     SettleForm,
     VerdictsForm,
+    reviewers,
 )
 from .history import HistoryError, publish_cohort
 from .models import (
@@ -96,7 +97,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "filters": filters,
-            "assign_form": AssignReviewerForm(),
+            "reviewers": list(reviewers()),
             "open_appeals": queries.appeals().count(),
         },
         status=400 if filters.errors else 200,
