@@ -61,6 +61,7 @@ bench: install
 	$(RUN) python bench/map_render.py
 	$(RUN) python bench/public_pages.py
 	$(RUN) python bench/report.py
+	$(RUN) python bench/spreadsheet_import.py
 
 clean:
 	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache .hypothesis

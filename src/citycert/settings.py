@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses NUL characters and oversized forms once, before any view (guard.py).
+    "citycert.guard.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -169,6 +171,12 @@ ACCOUNT_ADAPTER = "citycert.accounts.adapter.AccountAdapter"
 # django-axes decides lockouts (kept in the database, so shared by every server process);
 # allauth's own failed-login limit would answer first with a different message.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# The second factor (authenticator and recovery codes) counts toward the same lockout as the
+# password: its forms report each wrong code to django-axes (accounts/forms.py).
+MFA_FORMS = {
+    "authenticate": "citycert.accounts.forms.SecondFactorForm",
+    "reauthenticate": "citycert.accounts.forms.SecondFactorReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "citycert"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -255,6 +263,8 @@ NINJA_PAGINATION_MAX_LIMIT = env.int("API_MAX_PAGE", default=500)
 # How many proxies in front of citycert add X-Forwarded-For: the client address is the one the
 # outermost trusted proxy saw. 0 (the default) ignores the header.
 API_PROXY_COUNT: int = env.int("API_PROXY_COUNT", default=0)
+# Requests with a token that is not valid, per client address: past this, the address waits.
+API_RATE_BAD_TOKEN = env.str("API_RATE_BAD_TOKEN", default="20/min")
 
 # Background tasks (report PDFs): Django's tasks API, stored in the database and run by
 # `citycert db_worker`. TASKS_BACKEND may name another backend (e.g. the immediate one).
@@ -298,6 +308,10 @@ PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=300)
 
 # Evidence files: the largest upload accepted, in bytes (20 MB unless EVIDENCE_MAX_MB says).
 EVIDENCE_MAX_BYTES = int(env.float("EVIDENCE_MAX_MB", default=20) * 1024 * 1024)
+# Uploads are read into memory, never into temporary files (a killed process would leave them
+# behind), and refused past this size (uploads.py).
+UPLOAD_MAX_BYTES = max(EVIDENCE_MAX_BYTES, 10 * 1024 * 1024) + 64 * 1024
+FILE_UPLOAD_HANDLERS = ["citycert.uploads.MemoryOnlyUploadHandler"]
 
 # Email: console in development, SMTP in production. EMAIL_URL is parsed by django-environ
 # (smtp://, smtp+tls://, smtp+ssl://, consolemail://) into Django's MAILERS setting.

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from citycert.accounts import policy
 
@@ -18,6 +19,17 @@ if TYPE_CHECKING:
 def current_user(request: HttpRequest) -> User:
     """The signed-in person (views that call this are behind login_required)."""
     return cast("User", request.user)
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` address the request asks to go back to, if it is a path on this site;
+    `default` otherwise (never another site: no open redirect)."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return str(wanted)
+    return default
 
 
 def city_access(request: HttpRequest, slug: str) -> policy.Access:

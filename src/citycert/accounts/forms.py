@@ -74,3 +74,43 @@ class ApiTokenForm(forms.Form):
         initial=ApiToken.Scope.READ,
         widget=forms.RadioSelect,
     )
+
+
+class _ThrottledSecondFactor:
+    """The second-factor step (an authenticator code or a recovery code), limited per person
+    and address: each wrong code counts toward the same lockout as a wrong password
+    (django-axes), and a locked-out person gets the lockout page (429) instead of a form."""
+
+    user: Any
+
+    def clean_code(self) -> str:
+        from allauth.core import context
+        from axes.handlers.proxy import AxesProxyHandler
+        from django.contrib.auth.signals import user_login_failed
+
+        request = context.request
+        credentials = {"email": self.user.email}
+        if AxesProxyHandler.is_locked(request, credentials):
+            request.axes_locked_out = True  # AxesMiddleware answers with the lockout page
+            raise forms.ValidationError(_("Too many attempts."))
+        try:
+            code: str = super().clean_code()  # type: ignore[misc]
+        except forms.ValidationError:
+            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
+            raise
+        return code
+
+
+def _second_factor_forms() -> tuple[type, type]:
+    from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+
+    class Authenticate(_ThrottledSecondFactor, AuthenticateForm):  # type: ignore[misc]
+        pass
+
+    class Reauthenticate(_ThrottledSecondFactor, ReauthenticateForm):  # type: ignore[misc]
+        pass
+
+    return Authenticate, Reauthenticate
+
+
+SecondFactorForm, SecondFactorReauthenticateForm = _second_factor_forms()

@@ -7,19 +7,23 @@ make a browser call the API with its owner's rights.
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any
 
 from auditlog.context import auditlog_value
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja.errors import Throttled
 from ninja.security import HttpBearer
 
 from citycert.accounts import policy
 from citycert.accounts.models import ApiToken
 
 from .errors import ApiError
+from .ratelimit import client_address, count
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: last_used_at is written at most this often per token, not on every request.
@@ -30,7 +34,14 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = ApiToken.objects.by_token(token.strip()) if token else None
         if found is None:
+            # Guesses are limited per address: past the limit even a right token waits.
+            allowed, wait = count(_guesses(request), settings.API_RATE_BAD_TOKEN)
+            if not allowed:
+                raise Throttled(wait=math.ceil(wait))
             return None  # 401
+        allowed, wait = count(_guesses(request), settings.API_RATE_BAD_TOKEN, add=0)
+        if not allowed:
+            raise Throttled(wait=math.ceil(wait))
         user = found.user
         if policy.needs_mfa_setup(user):
             raise ApiError(
@@ -48,6 +59,10 @@ class TokenAuth(HttpBearer):
         request.user = user
         _record_actor(user)
         return found
+
+
+def _guesses(request: HttpRequest) -> str:
+    return f"bad-token:{client_address(request)}"
 
 
 def _record_actor(user: Any) -> None:

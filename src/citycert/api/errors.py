@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from citycert import guard
 from citycert.accounts.services import TeamError
 from citycert.assessments.evidence_files import EvidenceFileError
 from citycert.assessments.services import AssessmentError, ConflictError
@@ -116,9 +118,12 @@ def install(api: NinjaAPI) -> None:
         return response
 
     def throttled(request: HttpRequest, exc: Any) -> HttpResponse:
-        return error_response(
+        response = error_response(
             429, "rate_limited", _("Too many requests: wait as Retry-After says, then try again.")
         )
+        if getattr(exc, "wait", None):
+            response["Retry-After"] = str(max(1, math.ceil(exc.wait)))
+        return response
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
         return error_response(exc.status_code, "error", str(exc))
@@ -158,6 +163,19 @@ def install(api: NinjaAPI) -> None:
         PermissionDenied,
         handler(403, "forbidden", lambda exc: _("Your token does not allow this.")),
     )
+
+    def too_large(request: HttpRequest, exc: Any) -> HttpResponse:
+        return error_response(
+            413, "too_large", _("What was sent is too large, or has too many fields.")
+        )
+
+    def database_down(request: HttpRequest, exc: Any) -> HttpResponse:
+        return guard.unavailable(request)
+
+    for large in guard.TOO_LARGE:
+        api.add_exception_handler(large, too_large)
+    for down in guard.DATABASE_DOWN:
+        api.add_exception_handler(down, database_down)
     api.add_exception_handler(ConflictError, conflict)
     api.add_exception_handler(EvidenceFileError, evidence_file)
     api.add_exception_handler(HistoryError, history)

@@ -41,6 +41,22 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+def count(ident: str, rate: str, add: int = 1) -> tuple[bool, float]:
+    """Count `add` requests of `ident` in the current window of `rate`; whether it is still
+    within the limit, and the seconds until the window ends."""
+    limit, window = parse_rate(rate)
+    now = time.time()
+    current = int(now // window)
+    key = f"api-rate:{ident}:{window}:{current}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        seen = cache.incr(key, add) if add else int(cache.get(key) or 0)
+    except ValueError:  # expired between add and incr
+        cache.add(key, add, timeout=window + 1)
+        seen = add
+    return seen <= limit, (current + 1) * window - now
+
+
 class RateLimit(BaseThrottle):
     def __init__(self) -> None:
         self._local = threading.local()
@@ -51,18 +67,8 @@ class RateLimit(BaseThrottle):
             ident, rate = f"token:{token.pk}", settings.API_RATE_TOKEN
         else:
             ident, rate = f"addr:{client_address(request)}", settings.API_RATE_ANONYMOUS
-        limit, window = parse_rate(rate)
-        now = time.time()
-        current = int(now // window)
-        key = f"api-rate:{ident}:{window}:{current}"
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window + 1)
-            count = 1
-        self._local.wait = (current + 1) * window - now
-        return count <= limit
+        allowed, self._local.wait = count(ident, rate)
+        return allowed
 
     def wait(self) -> float | None:
         return max(1, math.ceil(getattr(self._local, "wait", 1)))

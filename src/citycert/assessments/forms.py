@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from citycert.accounts.models import Membership
 from citycert.texts import localize
 
 from . import services, snapshot
@@ -111,3 +113,24 @@ class EvidenceForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx) exported from this assessment"))
+
+
+class AssignForm(forms.Form):
+    """Who answers a criterion: a member of the city's team (by their person id), or no one
+    (the lead). An id that is not a number, or too large for any row, is refused before any
+    query."""
+
+    person = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+
+    def __init__(self, *args: Any, team: QuerySet[Membership], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.team = team
+
+    def clean_person(self) -> Membership | None:
+        wanted = self.cleaned_data.get("person")
+        if wanted is None:
+            return None
+        found = self.team.filter(user_id=wanted).first()
+        if found is None:
+            raise forms.ValidationError(_("Choose a member of the team."))
+        return found

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from io import BytesIO
+from time import monotonic
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,6 +71,18 @@ META_SHEET = "citycert"
 MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
 MAX_UNPACKED = 50 * 1024 * 1024  # all its parts once unzipped (a zip bomb stops here)
 MAX_PARTS = 2_000
+# Bounds on the work a workbook can ask for, checked by reading its XML as bytes before any
+# parsing: an exported 2022 workbook has about 2,000 cells, 15 cell styles, a few hundred
+# strings and worksheets of a few dozen KB.
+MAX_CELLS = 50_000  # cells in all worksheets together
+MAX_SHEET_PART = 8 * 1024 * 1024  # one worksheet's XML, unpacked
+MAX_STYLES = 2_000  # cell formats (<xf>) in styles.xml
+MAX_STYLES_PART = 2 * 1024 * 1024
+MAX_SHARED_STRINGS = 20_000
+MAX_STRINGS_PART = 8 * 1024 * 1024
+#: Reading the sheet stops after this many seconds (a workbook that still passes the bounds
+#: above but is slow to read is refused, rather than holding a server process).
+MAX_SECONDS = 10.0
 MAX_ROWS = 1_000  # of the Assessment sheet, header included
 MAX_COLUMNS = 100
 MAX_NARRATIVE = 5_000
@@ -666,6 +679,7 @@ def _check_package(data: bytes) -> None:
                         "you added, or export a new spreadsheet."
                     )
                 )
+            _check_parts(archive, infos)
             names = {info.filename for info in infos}
             if "mimetype" in names and archive.read("mimetype").startswith(
                 b"application/vnd.oasis.opendocument"
@@ -692,6 +706,58 @@ def _check_package(data: bytes) -> None:
                 "it as “Excel Workbook (.xlsx)” and import it again."
             )
         )
+
+
+def _too_much() -> str:
+    return _(
+        "This file holds far more than an assessment spreadsheet does (cells, formats or "
+        "texts). Export a new spreadsheet from the assessment's page and fill that in."
+    )
+
+
+def _count(archive: zipfile.ZipFile, info: zipfile.ZipInfo, marks: tuple[bytes, ...]) -> int:
+    """How often the byte strings `marks` occur in a part, read in chunks (never whole)."""
+    found, tail = 0, b""
+    longest = max(len(m) for m in marks)
+    with archive.open(info) as part:
+        while chunk := part.read(1024 * 1024):
+            window = tail + chunk
+            found += sum(window.count(m) for m in marks)
+            # A mark cut by the chunk's end is counted in the next window; one wholly inside the
+            # kept tail must not be counted twice.
+            tail = window[-(longest - 1) :] if longest > 1 else b""
+            found -= sum(tail.count(m) for m in marks)
+    return found
+
+
+def _check_parts(archive: zipfile.ZipFile, infos: Sequence[zipfile.ZipInfo]) -> None:
+    """Refuse, before openpyxl parses anything, a workbook that would make it do far more work
+    than an assessment spreadsheet needs: too many cells (empty ones count: they cost as much
+    to read), formats or strings, or parts too large. The sheets' declared dimensions are not
+    trusted either way (see `_read_sheet`)."""
+    cells = 0
+    for info in infos:
+        name = info.filename
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            if info.file_size > MAX_SHEET_PART:
+                raise _RefusedError(_too_much())
+            cells += _count(archive, info, (b"<c ", b"<c>"))
+            if cells > MAX_CELLS:
+                raise _RefusedError(_too_much())
+        elif (
+            name == "xl/styles.xml"
+            and (
+                info.file_size > MAX_STYLES_PART
+                or _count(archive, info, (b"<xf ", b"<xf>")) > MAX_STYLES
+            )
+        ) or (
+            name == "xl/sharedStrings.xml"
+            and (
+                info.file_size > MAX_STRINGS_PART
+                or _count(archive, info, (b"<si>", b"<si ")) > MAX_SHARED_STRINGS
+            )
+        ):
+            raise _RefusedError(_too_much())
 
 
 def _wrong_template() -> str:
@@ -768,9 +834,13 @@ def _read_sheet(ws: Any, layout: _Layout) -> _Sheet:
     """
     rows: dict[int, dict[int, _Cell]] = {}
     too_far = ""
+    deadline = monotonic() + MAX_SECONDS
     try:
         ws.reset_dimensions()
         for number, row in enumerate(ws.iter_rows(), start=1):
+            if monotonic() > deadline:
+                too_far = "time"
+                break
             cells: dict[int, _Cell] = {}
             for cell in row:
                 if cell.value is None or cell.value == "":
@@ -788,6 +858,8 @@ def _read_sheet(ws: Any, layout: _Layout) -> _Sheet:
                 rows[number] = cells
     except Exception as exc:
         raise _RefusedError(_damaged()) from exc
+    if too_far == "time":
+        raise _RefusedError(_too_much())
     if too_far == "rows":
         raise _RefusedError(
             _(

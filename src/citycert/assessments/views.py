@@ -17,16 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from citycert.accounts.models import Membership
 from citycert.accounts.policy import Access, Action
 from citycert.cities.models import City
 from citycert.standards.definitions import packaged
 from citycert.standards.queries import scoring_spec
 from citycert.texts import localize
-from citycert.web import authorized, current_user, visible_assessment
+from citycert.web import authorized, current_user, safe_next, visible_assessment
 
 from . import evidence_files, panels, scores, services, snapshot, spreadsheet
-from .forms import AnswerForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
+from .forms import AnswerForm, AssignForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
 from .models import Answer, Assessment, Evidence, NetworkMembership, Snapshot
 
 # The data snapshot -------------------------------------------------------------------------
@@ -300,19 +299,13 @@ def assign(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     access = authorized(request, slug, Action.MANAGE_ASSESSMENT)
     city = access.city
     current = _answer(access, code)
-    person = None
-    if request.POST.get("person"):
-        membership = (
-            Membership.objects.filter(city=city, user_id=request.POST["person"])
-            .select_related("user")
-            .first()
-        )
-        if membership is None:
-            messages.error(request, _("Choose a member of the team."))
-            return redirect(
-                request.POST.get("next") or reverse("assessments:overview", args=[city.slug])
-            )
-        person = membership.user
+    back = safe_next(request, reverse("assessments:overview", args=[city.slug]))
+    form = AssignForm(request.POST, team=city.memberships.select_related("user"))
+    if not form.is_valid():
+        messages.error(request, _("Choose a member of the team."))
+        return redirect(back)
+    membership = form.cleaned_data["person"]
+    person = membership.user if membership else None
     services.assign(current, person)
     messages.success(
         request,
@@ -320,10 +313,7 @@ def assign(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         if person
         else _("%(code)s is assigned to no one.") % {"code": code},
     )
-    target = request.POST.get("next", "")
-    return redirect(
-        target if target.startswith("/my/") else reverse("assessments:overview", args=[city.slug])
-    )
+    return redirect(back)
 
 
 @login_required
