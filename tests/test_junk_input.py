@@ -23,7 +23,7 @@ JUNK = (
     "abc",
     "9" * 25,
     "-1",
-    "１２",  # full-width digits
+    "\uff11\uff12",  # full-width digits
     "\u202e\ud7ff\ufeff",
     "2026-02-30",
     "😀" * 50,
