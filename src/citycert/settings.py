@@ -278,6 +278,10 @@ TASKS = {
 # validated criteria) are named in their cohort's announcement, if they opted in.
 HONOR_ROLL_MAX_GAP = env.int("HONOR_ROLL_MAX_GAP", default=3)
 
+# A background task still "running" after this many minutes is taken as stopped (its worker
+# was killed or restarted): `citycert recover_work` marks it failed and recovers its work.
+TASK_STALE_MINUTES = env.int("TASK_STALE_MINUTES", default=10)
+
 # How long a certification lasts and the windows around it. Program admins set these per
 # Standard version on /program/rules/ (audited); these settings are only the defaults for a
 # version without its own rules. The program has not published a validity, so by default

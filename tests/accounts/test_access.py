@@ -133,3 +133,18 @@ def test_a_declared_conflict_keeps_the_reviewer_from_the_city_later(standard: No
     assert not policy.access(rita, c).can(Action.VIEW_ASSESSMENT, first)
     with pytest.raises(reviews.ReviewError, match="declared a conflict of interest"):
         reviews.assign_reviewer(first, rita, admin)
+
+
+def test_a_reviewer_sees_the_team_only_after_declaring_no_conflict(standard: None) -> None:
+    """Until they declare, a reviewer knows the city's name (to declare) but not its people."""
+    c, lead, first = f.submitted_assessment(claimed=25)
+    admin = f.person(admin=True, mfa=True)
+    rosa = f.person(reviewer=True, mfa=True)
+    assignment = reviews.assign_reviewer(first, rosa, admin)
+    client = signed_in(rosa)
+    assert client.get(f"/my/cities/{c.slug}/").status_code == 403
+    declare = client.get(f"/my/reviews/{c.slug}/declare/")
+    assert declare.status_code == 200 and lead.email not in declare.text
+    reviews.declare(assignment, conflict=False, note="")
+    team = client.get(f"/my/cities/{c.slug}/")
+    assert team.status_code == 200 and lead.email in team.text

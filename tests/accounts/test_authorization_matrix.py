@@ -27,6 +27,7 @@ from citycert.accounts.models import ApiToken, Membership, ProgramRole, User
 from citycert.assessments import services as assessment_services
 from citycert.assessments.models import Snapshot
 from citycert.assessments.snapshot import questionnaire
+from citycert.cities.models import CityRequest
 from citycert.public.services import refresh
 from citycert.reports.models import ReportFile
 from citycert.reviews import appeals
@@ -151,8 +152,22 @@ TABLE: dict[str, Route] = {
     ),
     "set_language": Route(none, everyone(302), everyone(302), lambda w: {"language": "es"}),
     # City registration and the program's registry.
+    # Asking to take part for a city: recorded, then on to the dashboard.
     "cities:register": Route(
-        none, signed_in(200), signed_in(302), lambda w: {"place": "geonames:5746545"}
+        none,
+        signed_in(200),
+        signed_in(302),
+        lambda w: {"place": "geonames:5746545", "statement": "I run the data office."},
+    ),
+    "cities:claims": Route(none, admin_only(200)),
+    "cities:decide_claim": Route(
+        lambda w: {"pk": w.ids["claim"]},
+        POST_ONLY,
+        admin_only(302),
+        lambda w: {"decision": "approve"},
+    ),
+    "cities:decide_join": Route(
+        city_a_and("join_request"), POST_ONLY, MANAGE_CITY_A, lambda w: {"decision": "approve"}
     ),
     "cities:registry": Route(none, admin_only(200)),
     "cities:registry_new": Route(
@@ -499,6 +514,13 @@ def world(db: None) -> World:
         published_at=announced.published_at,
     )
     refresh([b.pk])
+    # Someone asks to lead a city without a team, someone else to join A's team.
+    claim = CityRequest.objects.create(
+        city=f.city("Gamma"), person=f.person(), statement="Mayor's office.", claim=True
+    )
+    join_request = CityRequest.objects.create(
+        city=a, person=f.person(), statement="Open data team.", claim=False
+    )
     kept = Snapshot.objects.create(
         questionnaire="snapshot-2022",
         answers={q.key: 1 for q in questionnaire().questions},
@@ -533,6 +555,8 @@ def world(db: None) -> World:
             "contributor_membership": contributor.pk,
             "token": services.create_token(lead, "script", ApiToken.Scope.READ).token.pk,
             "report_file": report_file.pk,
+            "claim": claim.pk,
+            "join_request": join_request.pk,
             "coach_role": ProgramRole.objects.get(
                 user=users["coach_without_grant"], role="coach"
             ).pk,

@@ -48,9 +48,22 @@ def test_a_newcomer_registers_a_city_invites_a_colleague_and_hands_over_the_lead
     # Search is forgiving, and the result says whether the city can take part.
     page = client.get("/my/cities/register/", {"q": "portland"}).text
     assert "Oregon" in page and "Maine" in page
-    response = client.post("/my/cities/register/", {"place": PORTLAND_OR})
+    step = client.post("/my/cities/register/", {"place": PORTLAND_OR})
+    assert step.status_code == 200 and "Your role in the city" in step.text
+    response = client.post(
+        "/my/cities/register/", {"place": PORTLAND_OR, "statement": "Chief data officer"}
+    )
+    assert response["Location"] == "/my/"
     city = City.objects.get(gazetteer_id=PORTLAND_OR)
-    assert response["Location"] == f"/my/cities/{city.slug}/"
+    assert not city.memberships.exists()  # a program admin confirms the lead first
+    admin = Client()
+    admin.force_login(
+        f.person(admin=True, mfa=True),
+        backend="allauth.account.auth_backends.AuthenticationBackend",
+    )
+    claim = city.requests.get()
+    assert "Chief data officer" in admin.get("/program/claims/").text
+    admin.post(f"/program/claims/{claim.pk}/decide/", {"decision": "approve"})
     assert city.memberships.get().role == Membership.Role.LEAD
 
     with django_capture_on_commit_callbacks(execute=True):

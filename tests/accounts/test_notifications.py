@@ -98,8 +98,9 @@ def test_a_person_sees_the_emails_sent_to_them_and_chooses_their_language(standa
     assert chose.status_code == 302
     lead.refresh_from_db()
     assert lead.language == "pt"
-    refused = signed_in(lead).post("/my/language/", {"language": "xx\x00"})
+    refused = signed_in(lead).post("/my/language/", {"language": "xx"})
     assert refused.status_code == 302
+    assert signed_in(lead).post("/my/language/", {"language": "es\x00"}).status_code == 400
     lead.refresh_from_db()
     assert lead.language == "pt"
     services.withdraw(assessment, lead)

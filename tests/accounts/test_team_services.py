@@ -144,3 +144,21 @@ def test_the_program_keeps_an_admin() -> None:
     admin = f.person(admin=True)
     with pytest.raises(services.TeamError, match="at least one admin"):
         services.revoke_program_role(admin.program_roles.get(), admin)
+
+
+def test_an_invitation_works_only_for_the_address_it_was_sent_to() -> None:
+    from allauth.account.models import EmailAddress
+
+    c = f.city()
+    lead = f.lead(c)
+    issued = services.invite(c, "maria@city.example.org", Membership.Role.CONTRIBUTOR, lead.user)
+    stranger = f.person("someone.else@example.org")
+    with pytest.raises(services.TeamError, match="sent to another email address"):
+        services.accept_invitation(issued.token, stranger)
+    # Adding the address without confirming it is not enough.
+    EmailAddress.objects.create(user=stranger, email="maria@city.example.org", verified=False)
+    with pytest.raises(services.TeamError, match="sent to another email address"):
+        services.accept_invitation(issued.token, stranger)
+    assert not c.memberships.filter(user=stranger).exists()
+    maria = f.person("Maria@City.example.org".lower())
+    assert services.accept_invitation(issued.token, maria).user == maria

@@ -1,5 +1,6 @@
-"""A city's journey in a real browser: data snapshot, sign up, register the city, start the
-assessment, tick checklist items (autosaved), upload a PDF, submit. axe-core checks every page."""
+"""A city's journey in a real browser: data snapshot, sign up, ask to lead the city (a program
+admin confirms), start the assessment, tick checklist items (autosaved), upload a PDF, submit.
+axe-core checks every page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from citycert.assessments.models import Assessment, Evidence
 from citycert.cities.models import City
 from tests import factories as f
 from tests.browser.conftest import axe_violations
+from tests.browser.test_people_pages import sign_in
 
 PASSWORD = "correct-horse-battery-staple-9"
 
@@ -82,12 +84,31 @@ def test_snapshot_to_submitted_assessment(
     checked(page)
     page.get_by_role("button", name="Confirm").click()
 
-    # Register the city, keep the snapshot for it.
+    # Ask to lead the city, saying who one is; a program admin confirms.
     page.goto("/my/cities/register/?q=Portland")
     checked(page)
-    page.get_by_role("button", name=re.compile("Register Portland, Oregon")).click()
+    page.get_by_role("button", name=re.compile("Ask to take part Portland, Oregon")).click()
+    checked(page)
+    page.get_by_label("Your role in the city's government").fill("Chief data officer")
+    page.get_by_role("button", name="Send my request").click()
+    assert page.url.endswith("/my/")
+    expect(page.locator("main")).to_contain_text("waiting for an answer")
+    checked(page)
     city = City.objects.get(name="Portland", admin_code="OR")
-    assert page.url.endswith(f"/my/cities/{city.slug}/")
+
+    admin_context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=javascript, bypass_csp=True
+    )
+    admin_page = admin_context.new_page()
+    sign_in(admin_page, live_server, f.person(admin=True, mfa=True))
+    admin_page.goto("/program/claims/")
+    expect(admin_page.locator("main")).to_contain_text("Chief data officer")
+    checked(admin_page)
+    admin_page.get_by_role("button", name=re.compile("^Accept")).click()
+    expect(admin_page.locator("main")).to_contain_text("is on the Portland team now")
+    admin_context.close()
+    page.goto(f"/my/cities/{city.slug}/")
+    expect(page.locator("h1")).to_contain_text("Portland")
 
     # Start the assessment.
     page.goto(f"/my/cities/{city.slug}/assessment/")

@@ -8,6 +8,7 @@ from django.test import Client
 
 from citycert.accounts import services
 from citycert.accounts.models import Membership
+from citycert.cities.models import CityRequest
 from tests import factories as f
 from tests.browser.conftest import axe_violations
 
@@ -34,6 +35,9 @@ def test_city_team_pages_have_no_violation(page, live_server) -> None:  # type: 
     f.member(c, f.person(name="Jon"))
     f.grant(c, f.person(coach=True, name="Camille"))
     issued = services.invite(c, "someone@example.org", Membership.Role.CONTRIBUTOR, lead.user)
+    CityRequest.objects.create(
+        city=c, person=f.person(name="Rui"), statement="Analyst, planning office", claim=False
+    )
     sign_in(page, live_server, lead.user)
     for url in [
         "/my/",
@@ -54,8 +58,12 @@ def test_program_pages_have_no_violation(page, live_server) -> None:  # type: ig
     c = f.city("Mendoza", "AR")
     f.lead(c)
     f.person(reviewer=True, mfa=True)
+    CityRequest.objects.create(
+        city=f.city("Salta", "AR"), person=f.person(), statement="Data office", claim=True
+    )
     sign_in(page, live_server, admin)
     for url in [
+        "/program/claims/",
         "/program/cities/",
         "/program/cities/new/?q=Cordoba",
         f"/program/cities/{c.slug}/",

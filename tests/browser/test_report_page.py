@@ -51,3 +51,36 @@ def test_the_pdf_progress_updates_by_itself(page, live_server) -> None:  # type:
     # The fragment htmx swapped in also offers a new PDF, still with no reload.
     expect(page.get_by_role("button", name="Make a new PDF")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def test_a_pdf_stopped_by_a_killed_worker_is_offered_again(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """The state a killed worker leaves behind: the task and the PDF both "running" long ago."""
+    import datetime as dt
+
+    from django.tasks import TaskResultStatus
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from citycert import work
+    from citycert.reports.models import ReportFile
+
+    c, lead, assessment = assessed_city("Rosario", claimed=26, admin_area="Santa Fe")
+    sign_in(page, live_server, lead)
+    url = f"/my/cities/{c.slug}/reports/assessments/{assessment.pk}/"
+    page.goto(url)
+    page.get_by_role("button", name="Make a PDF of this report").click()
+    report_file = ReportFile.objects.get()
+    long_ago = timezone.now() - work.stale_after() - dt.timedelta(minutes=1)
+    DBTaskResult.objects.filter(id=report_file.task_id).update(
+        status=TaskResultStatus.RUNNING, started_at=long_ago
+    )
+    ReportFile.objects.filter(pk=report_file.pk).update(status="running", started_at=long_ago)
+
+    page.goto(url)
+    expect(page.locator(".pdf-status")).to_contain_text("stopped before it was done")
+    assert axe_violations(page) == []
+    assert DBTaskResult.objects.get(id=report_file.task_id).status == TaskResultStatus.FAILED
+    page.get_by_role("button", name="Try again").click()
+    expect(page.locator(".pdf-status")).to_contain_text("waiting to be made")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    expect(page.locator(".pdf-status")).to_contain_text("is ready", timeout=15_000)

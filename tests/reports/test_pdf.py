@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfReader
 
+from citycert import work
 from citycert.reports import services
 from citycert.reports.models import ReportFile
 from tests.reports.conftest import signed_in
@@ -130,7 +131,7 @@ def test_a_pdf_stalled_by_a_stopped_worker_can_be_asked_for_again(rosario) -> No
     client.post(f"/my/cities/{c.slug}/reports/assessments/{assessment.pk}/")
     report_file = ReportFile.objects.get()
     ReportFile.objects.filter(pk=report_file.pk).update(
-        status="running", started_at=timezone.now() - services.STALE_AFTER * 2
+        status="running", started_at=timezone.now() - work.stale_after() * 2
     )
     client.post(f"/my/cities/{c.slug}/reports/pdf/{report_file.pk}/retry/")
     run_worker()

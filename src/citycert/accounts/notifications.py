@@ -92,27 +92,38 @@ def _enqueue(ids: list[int]) -> None:
 
 def send_now(notification_id: int) -> bool:
     """Send one stored notification that was not sent yet; returns whether it was sent now.
-    A failure is recorded on the notification and raised, so that the task shows it."""
-    found = (
-        Notification.objects.select_related("recipient")
-        .filter(pk=notification_id, sent_at__isnull=True)
-        .first()
-    )
-    if found is None:
-        return False
-    message = EmailMultiAlternatives(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + found.subject,
-        found.text,
-        to=[found.recipient.email],
-    )
-    message.attach_alternative(found.html, "text/html")
-    try:
-        message.send()
-    except Exception as exc:
-        Notification.objects.filter(pk=found.pk).update(error=str(exc)[:300])
-        raise
-    Notification.objects.filter(pk=found.pk).update(sent_at=timezone.now(), error="")
+    The row is locked while it is sent, so two workers never send it twice. A failure is
+    recorded on the notification and raised, so that the task shows it."""
+    with transaction.atomic():
+        found = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, sent_at__isnull=True)
+            .first()
+        )
+        if found is None:
+            return False
+        message = EmailMultiAlternatives(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + found.subject,
+            found.text,
+            to=[found.recipient.email],
+        )
+        message.attach_alternative(found.html, "text/html")
+        try:
+            message.send()
+        except Exception as exc:
+            failure: Exception | None = exc
+        else:
+            failure = None
+            Notification.objects.filter(pk=found.pk).update(sent_at=timezone.now(), error="")
+    if failure is not None:
+        Notification.objects.filter(pk=notification_id).update(error=str(failure)[:300])
+        raise failure
     return True
+
+
+def requeue(ids: list[int]) -> None:
+    """Queue these notifications' sending again (after a worker stopped)."""
+    _enqueue(ids)
 
 
 def recent(user: User, limit: int = 10) -> list[Notification]:

@@ -76,7 +76,8 @@ _READERS = frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN, REVIEWER, PAST_REVIEWER, 
 
 #: Which relations to a city allow each action on it.
 CITY_RULES: dict[Action, frozenset[str]] = {
-    Action.VIEW_CITY: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, REVIEWER_PENDING, ADMIN}),
+    # A reviewer sees the team (names, addresses) only once they have declared no conflict.
+    Action.VIEW_CITY: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
     Action.MANAGE_TEAM: frozenset({LEAD, ADMIN}),
     Action.MANAGE_COACHES: frozenset({LEAD, ADMIN}),
     Action.MANAGE_ASSESSMENT: frozenset({LEAD}),

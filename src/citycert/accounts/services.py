@@ -69,6 +69,13 @@ def accept_invitation(token: str, user: User) -> Membership:
         raise TeamError(
             _("This invitation has expired, was already used, or was withdrawn. Ask for a new one.")
         )
+    if not has_verified_address(user, invitation.email):
+        raise TeamError(
+            _(
+                "This invitation was sent to another email address. Sign in with that address, "
+                "or add it to your account and confirm it, then open the invitation again."
+            )
+        )
     membership, created = Membership.objects.get_or_create(
         city=invitation.city, user=user, defaults={"role": invitation.role}
     )
@@ -241,3 +248,24 @@ def set_language(user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+def has_verified_address(user: User, email: str) -> bool:
+    """Whether `user` has confirmed the address `email` (any of their addresses)."""
+    from allauth.account.models import EmailAddress
+
+    return bool(
+        EmailAddress.objects.filter(user=user, email__iexact=email.strip(), verified=True).exists()
+    )
+
+
+def verified_domains(user: User) -> set[str]:
+    """The domains of the addresses `user` has confirmed."""
+    from allauth.account.models import EmailAddress
+
+    return {
+        address.rsplit("@", 1)[-1].lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    }

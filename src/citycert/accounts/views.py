@@ -65,6 +65,11 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "invitations": city.invitations.pending().select_related("invited_by")
             if can_manage
             else [],
+            "join_requests": city.requests.filter(claim=False, status="pending").select_related(
+                "person"
+            )
+            if can_manage
+            else [],
             "coaches": queries.active_coaches(city),
             "invite_form": InviteForm(),
             "coach_form": CoachForm(),

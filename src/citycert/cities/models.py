@@ -48,6 +48,9 @@ class City(models.Model):
     population_year = models.PositiveSmallIntegerField(
         _("year of the population figure"), null=True, blank=True
     )
+    # Email domains of the local government ("rosario.gob.ar"): a person with a confirmed
+    # address there who asks to lead the city, while it has no team, is its lead at once.
+    official_domains = models.JSONField(_("official email domains"), default=list, blank=True)
     # The city agrees to be named on a cohort's honor roll when it comes close to Silver.
     honor_roll_opt_in = models.BooleanField(_("may be named on the honor roll"), default=False)
     # Name, region and country folded (no accents, no case), for searching in any database.
@@ -116,3 +119,44 @@ class City(models.Model):
     def get_additional_data(self) -> dict[str, Any]:
         """Lets the audit trail be filtered by city."""
         return {"city_id": self.pk}
+
+
+class CityRequest(models.Model):
+    """A person asks to take part for a city: to lead it while it has no team (a claim a
+    program admin approves, or that their official email domain approves at once), or to join
+    its team (its lead decides). The person is told the same either way, so that asking never
+    reveals whether a city takes part."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        APPROVED = "approved", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    city = models.ForeignKey(City, models.CASCADE, related_name="requests")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="city_requests"
+    )
+    statement = models.TextField(_("your role in the city's government"), max_length=1000)
+    claim = models.BooleanField()  # True: to lead a city without a team; False: to join its team
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "person"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request_per_city",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} asks about {self.city}"
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return {"city_id": self.city_id}

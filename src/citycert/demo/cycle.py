@@ -78,7 +78,7 @@ class Cycle:
     def city(self, demo: DemoCity) -> tuple[City, User]:
         place = gazetteer.search(demo.name, country=demo.country, limit=1)[0]
         city = City.objects.filter(gazetteer_id=place.gazetteer_id).first() or cities.register(
-            place, self.people["admin"], as_lead=False
+            place, self.people["admin"]
         )
         lead = self.make_person(f"{demo.lead}@{self.domain}", demo.lead_name)
         if not lead.language:

@@ -13,14 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from citycert import work
 from citycert.accounts.models import User
 
 from .models import ReportFile
 from .queries import Subject
-
-#: A PDF still "being made" after this long is taken as failed (the worker stopped), so that
-#: it can be asked for again.
-STALE_AFTER = dt.timedelta(minutes=10)
 
 
 class ReportError(Exception):
@@ -48,8 +45,17 @@ def is_stale(report_file: ReportFile, now: dt.datetime | None = None) -> bool:
     return (
         report_file.status == ReportFile.Status.RUNNING
         and report_file.started_at is not None
-        and report_file.started_at < now - STALE_AFTER
+        and report_file.started_at < now - work.stale_after()
     )
+
+
+def settled(report_file: ReportFile | None) -> ReportFile | None:
+    """The PDF as the page should show it: a stuck one is marked failed (so that the page
+    offers to make it again) and its task with it."""
+    if report_file is not None and is_stale(report_file):
+        work.recover()
+        report_file.refresh_from_db()
+    return report_file
 
 
 def _enqueue(report_file: ReportFile) -> None:

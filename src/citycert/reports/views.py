@@ -64,7 +64,7 @@ def _report_page(request: HttpRequest, subject: queries.Subject) -> HttpResponse
             "city": subject.city,
             "report": report,
             "chart": chart(report),
-            "report_file": services.latest_file(subject, _language()),
+            "report_file": services.settled(services.latest_file(subject, _language())),
             "report_url": _report_url(subject),
         },
     )
@@ -101,7 +101,7 @@ def _report_file(access: Access, pk: int) -> ReportFile:
     """The PDF, if the person may read the report it is of."""
     found = get_object_or_404(ReportFile, pk=pk, city=access.city)
     access.require(Action.VIEW_REPORT, found)
-    return found
+    return services.settled(found) or found
 
 
 def _subject_url(report_file: ReportFile) -> str:

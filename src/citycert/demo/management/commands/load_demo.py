@@ -149,6 +149,7 @@ class Command(BaseCommand):
             if not city.assessments.exists():
                 self.assessments(city, people)
             Cycle(people, self.person, DOMAIN).run()
+            self.requests(city)
             panelist = User.objects.get(email=f"panelist@{DOMAIN}")
             codes["panelist"] = self.second_factor(panelist)
 
@@ -171,6 +172,10 @@ class Command(BaseCommand):
             (CAMPINAS, "moved down to Silver and appealed; the panelist has to declare"),
         ):
             self.stdout.write(f"  {demo.name:<12} {demo.lead}@{DOMAIN}  {what}")
+        self.stdout.write(
+            f"Waiting for an answer: analyst@{DOMAIN} asks to join {city.name}'s team; "
+            f"newcomer@{DOMAIN} asks to lead Mar del Plata (Registry > Requests to lead a city)."
+        )
         self.stdout.write("")
 
     def person(self, email: str, name: str) -> User:
@@ -182,10 +187,27 @@ class Command(BaseCommand):
         )
         return user
 
+    def requests(self, city: City) -> None:
+        """Two people waiting for an answer: one asks to join the demo city's team (its lead
+        decides), one asks to lead a city without a team (a program admin decides)."""
+        for key, name, place, statement in (
+            ("analyst", "Alba Analyst", city.gazetteer_id, "Analyst, budget office"),
+            (
+                "newcomer",
+                "Nico Newcomer",
+                gazetteer.search("Mar del Plata", country="AR", limit=1)[0].gazetteer_id,
+                "Director of innovation, Municipality of General Pueyrredón",
+            ),
+        ):
+            person = self.person(f"{key}@{DOMAIN}", name)
+            found = gazetteer.get(place)
+            if found is not None and not person.city_requests.exists():
+                services.request_city(found, person, statement)
+
     def demo_city(self, by: User) -> City:
         place = gazetteer.search(DEMO_CITY, country="AR", limit=1)[0]
         existing = City.objects.filter(gazetteer_id=place.gazetteer_id).first()
-        return existing or services.register(place, by, as_lead=False)
+        return existing or services.register(place, by)
 
     def second_factor(self, user: User) -> list[str]:
         """Staff must use two factors: give them TOTP and recovery codes; return unused codes."""
@@ -213,7 +235,7 @@ class Command(BaseCommand):
             place = gazetteer.search(name, country=country, limit=1)[0]
             peer = City.objects.filter(
                 gazetteer_id=place.gazetteer_id
-            ).first() or services.register(place, people["admin"], as_lead=False)
+            ).first() or services.register(place, people["admin"])
             if peer.assessments.exists():
                 continue
             assessment = assessments.start(peer, people["admin"])

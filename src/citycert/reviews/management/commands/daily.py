@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from citycert import work
 from citycert.reviews import renewal, services
 
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         clarifications = services.send_reminders(today=today)
         renewals = renewal.send_reminders(today)
+        recovered = work.recover()
         self.stdout.write(
-            f"{today}: {clarifications} clarification reminders, {renewals} renewal reminders"
+            f"{today}: {clarifications} clarification reminders, {renewals} renewal reminders, "
+            f"{recovered.tasks} stuck tasks recovered"
         )
