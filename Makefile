@@ -18,13 +18,15 @@ RUN := $(UV) run --locked
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo test lint bench check-deploy clean
+.PHONY: help install demo test lint bench sbom audit check-deploy clean
 
 help:
 	@echo "make demo    install, migrate, load the Standard and demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test    install, then run the whole test suite"
 	@echo "make lint    ruff (lint and format) and mypy"
 	@echo "make bench   run the benchmarks in bench/"
+	@echo "make sbom    write the CycloneDX bill of materials of the locked packages to build/"
+	@echo "make audit   check the locked packages against known vulnerabilities"
 	@echo "make install set everything up (idempotent; demo and test run it)"
 
 $(CURDIR)/.tools/bin/uv:
@@ -62,6 +64,21 @@ bench: install
 	$(RUN) python bench/public_pages.py
 	$(RUN) python bench/report.py
 	$(RUN) python bench/spreadsheet_import.py
+	$(RUN) python bench/public_cache_growth.py
+
+# Supply chain: CycloneDX bills of materials of the locked packages (what is deployed, and
+# everything with the development tools), then an audit of the lock against known
+# vulnerabilities that says how many packages it could check (scripts/audit_dependencies.py).
+sbom: install
+	mkdir -p build
+	$(UV) export --locked --no-dev --format cyclonedx1.5 --preview-features sbom-export -q -o build/sbom.cdx.json
+	$(UV) export --locked --format cyclonedx1.5 --preview-features sbom-export -q -o build/sbom-all.cdx.json
+	$(RUN) python -c 'import json, sys; [print(f, len(json.load(open(f))["components"]), "components") for f in sys.argv[1:]]' build/sbom.cdx.json build/sbom-all.cdx.json
+
+audit: install
+	mkdir -p build
+	$(UV) export --locked --format requirements.txt --no-hashes --no-emit-project -q -o build/requirements.txt
+	$(RUN) python scripts/audit_dependencies.py build/requirements.txt --report build/audit.json
 
 clean:
 	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache .hypothesis

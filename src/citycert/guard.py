@@ -6,19 +6,26 @@ that cannot be reached, answered plainly.
 - A form too large, with too many fields or a broken multipart body is answered 400 or 413 the
   same way, instead of Django's bare page.
 - When the database cannot be reached, pages and the API answer 503 with Retry-After.
+- Anonymous visitors may ask for PUBLIC_RATE_ANONYMOUS pages per address (generous: no person
+  reads that fast); past it, 429 with Retry-After. The API keeps its own limits.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from citycert.ratelimit import client_address, count
 
 log = logging.getLogger("citycert.guard")
 
@@ -86,6 +93,21 @@ class RequestGuardMiddleware:
         if _has_nul(posted):
             return refusal(request, 400, "invalid", nul)
         return None
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        """Count an anonymous visitor's pages (by then the session is read: a made-up session
+        cookie does not escape the count)."""
+        rate = settings.PUBLIC_RATE_ANONYMOUS
+        if not rate or is_api(request) or request.user.is_authenticated:
+            return None
+        allowed, wait = count(f"page:{client_address(request)}", rate)
+        if allowed:
+            return None
+        response = render(request, "429.html", status=429)
+        response["Retry-After"] = str(max(1, math.ceil(wait)))
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DATABASE_DOWN):

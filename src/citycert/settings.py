@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out idle staff sessions and sessions open too long (accounts/middleware.py).
+    "citycert.accounts.middleware.SessionTimeoutMiddleware",
     "citycert.accounts.middleware.RequireStaffMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -309,6 +311,10 @@ APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=30)
 PUBLIC_REVISION_TTL = env.int("PUBLIC_REVISION_TTL", default=5)
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=3600)
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=300)
+# Search results are cached only for short searches that find something (the cache must not
+# grow with what anyone types); anonymous visitors get this many pages per address (guard.py).
+PUBLIC_CACHE_QUERY_MAX = env.int("PUBLIC_CACHE_QUERY_MAX", default=32)
+PUBLIC_RATE_ANONYMOUS = env.str("PUBLIC_RATE_ANONYMOUS", default="300/min")
 
 # Evidence files: the largest upload accepted, in bytes (20 MB unless EVIDENCE_MAX_MB says).
 EVIDENCE_MAX_BYTES = int(env.float("EVIDENCE_MAX_MB", default=20) * 1024 * 1024)
@@ -358,6 +364,12 @@ if env.str("SECURE_PROXY_SSL_HEADER", default=""):
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end: program staff's after STAFF_SESSION_IDLE_MINUTES without a request and
+# STAFF_SESSION_MAX_HOURS after signing in; everyone's SESSION_MAX_DAYS after signing in.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+STAFF_SESSION_MAX_HOURS = env.int("STAFF_SESSION_MAX_HOURS", default=12)
+SESSION_MAX_DAYS = env.int("SESSION_MAX_DAYS", default=14)
+SESSION_COOKIE_AGE = SESSION_MAX_DAYS * 86400
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -439,7 +439,7 @@ def test_the_standard_is_public(standard: None) -> None:
 def mid_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stop the clock 30 s into a minute and 1,830 s into an hour: a window ending between two
     requests would reset the count and make the test fail at random."""
-    monkeypatch.setattr("citycert.api.ratelimit.time.time", lambda: 1_800_000_000.0 + 1_830)
+    monkeypatch.setattr("citycert.ratelimit.time.time", lambda: 1_800_000_000.0 + 1_830)
 
 
 @override_settings(API_RATE_ANONYMOUS="3/min", API_RATE_TOKEN="2/hour")

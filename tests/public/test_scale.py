@@ -10,6 +10,7 @@ from django.test import Client
 
 from citycert.cities.models import City
 from citycert.public.models import Listing
+from citycert.public.views import PER_PAGE
 from citycert.reviews.models import Certification
 
 #: Queries a public page may run with a cold cache, whatever the amount of data.
@@ -37,7 +38,7 @@ def test_public_pages_run_the_same_few_queries_at_any_size(
     country = Listing.objects.values_list("country", flat=True).first()
     for url in (
         "/cities/",
-        "/cities/?page=3&sort=level",
+        f"/cities/?page={min(3, -(-cities // PER_PAGE))}&sort=level",  # a page that exists
         f"/cities/?country={country}&q=a",
         "/cities/map/",
         f"/cities/{slug}/",

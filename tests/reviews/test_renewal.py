@@ -74,7 +74,7 @@ def test_admins_set_how_long_a_certification_lasts_per_version_and_it_is_audited
             "2022-valid_years": "abc",
             "2022-renewal_window_days": "99999",
             "2022-grace_days": "-1",
-            "2022-appeal_window_days": "\x00",
+            "2022-appeal_window_days": "three weeks",
         },
     )
     assert bad.status_code == 400 and not CertificationRules.objects.exists()

@@ -8,8 +8,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.contrib.auth.signals import user_logged_in
 
         from . import models
+        from .middleware import stamp_sign_in
+
+        user_logged_in.connect(stamp_sign_in, dispatch_uid="citycert.stamp_sign_in")
 
         # Every change to memberships, roles, grants and invitations is in the audit trail.
         for model in (models.Membership, models.ProgramRole, models.CoachGrant, models.Invitation):

@@ -54,6 +54,15 @@ class ProgramRoleForm(forms.Form):
 class AuditFilterForm(forms.Form):
     city = forms.CharField(label=_("City (short name)"), required=False, max_length=120)
     person = forms.CharField(label=_("Person (email address)"), required=False, max_length=254)
+    kind = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Changes and downloads")),
+            ("changes", _("Changes")),
+            ("reads", _("Downloads")),
+        ],
+    )
 
 
 class LanguageForm(forms.Form):

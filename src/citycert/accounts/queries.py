@@ -41,8 +41,11 @@ def dashboard(user: User) -> dict[str, Any]:
     }
 
 
-def audit_trail(*, city: City | None = None, person: User | None = None) -> QuerySet[Any]:
-    """Recorded changes, newest first, optionally about one city or made by one person."""
+def audit_trail(
+    *, city: City | None = None, person: User | None = None, kind: str = ""
+) -> QuerySet[Any]:
+    """Recorded changes and downloads (`kind`: "changes" or "reads" for one of them), newest
+    first, optionally about one city or made by one person."""
     entries: QuerySet[Any] = LogEntry.objects.select_related("actor", "content_type").order_by(
         "-timestamp"
     )
@@ -50,4 +53,8 @@ def audit_trail(*, city: City | None = None, person: User | None = None) -> Quer
         entries = entries.filter(additional_data__city_id=city.pk)
     if person is not None:
         entries = entries.filter(actor=person)
+    if kind == "reads":
+        entries = entries.filter(action=LogEntry.Action.ACCESS)
+    elif kind == "changes":
+        entries = entries.exclude(action=LogEntry.Action.ACCESS)
     return entries

@@ -3,6 +3,7 @@ trail. Views parse, ask the policy, call a service or query, and render."""
 
 from __future__ import annotations
 
+from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from citycert.cities.models import City
 from citycert.web import authorized_city, current_user
 
 from . import policy, queries, services
+from .audit import READS
 from .forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -283,8 +285,16 @@ def audit(request: HttpRequest) -> HttpResponse:
             person = User.objects.filter(email__iexact=form.cleaned_data["person"].strip()).first()
             if person is None:
                 form.add_error("person", _("No account uses that address."))
-    entries = queries.audit_trail(city=city, person=person) if not form.errors else None
+    kind = form.cleaned_data.get("kind", "") if form.is_valid() else ""
+    entries = queries.audit_trail(city=city, person=person, kind=kind) if not form.errors else None
     page = Paginator(entries, 50).get_page(request.GET.get("page")) if entries is not None else None
+    for entry in page or []:
+        read = (
+            (entry.additional_data or {}).get("read")
+            if entry.action == LogEntry.Action.ACCESS
+            else None
+        )
+        entry.read_label = READS.get(read) if read else None
     return render(request, "accounts/audit.html", {"form": form, "page": page})
 
 

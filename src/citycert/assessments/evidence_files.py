@@ -740,8 +740,14 @@ def sanitise_name(original_name: str, kind: str) -> str:
 
 def download(evidence: Evidence) -> FileResponse:
     """A stored evidence file for a person the policy allows: always a download, never shown
-    inline, never kept by a cache."""
+    inline, never kept by a cache; the download is recorded in the audit trail."""
     from django.http import FileResponse
+
+    from citycert.accounts.audit import record_read
+
+    from .models import Evidence
+
+    record_read(evidence, "evidence" if isinstance(evidence, Evidence) else "appeal_file")
 
     response = FileResponse(
         evidence.file.open("rb"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from citycert.accounts.audit import record_read
 from citycert.accounts.policy import Access, Action
 from citycert.cities.models import City
 from citycert.standards.definitions import packaged
@@ -502,6 +503,7 @@ def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
         if a.status != Answer.Status.UNANSWERED
     }
     data = spreadsheet.export_workbook(meta, criteria, answers)
+    record_read(assessment, "spreadsheet")
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

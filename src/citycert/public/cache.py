@@ -14,6 +14,13 @@ before any other middleware or the view runs. Two kinds of response are kept:
   cookies or Vary, with a Cache-Control that lets a CDN keep them;
 - pages: for anonymous visitors without a session or messages waiting, one copy per language.
   Anyone else gets a page made for them (the header names the signed-in person).
+
+What becomes a key is bounded, so that nobody can fill the cache by asking for made-up
+addresses: a view names the query parameters it reads (`params`), and only those, in a fixed
+order, make the key; anything else in the query string is ignored (and the view ignores it too).
+A response is kept only when the view says it is worth keeping (`keep`): not for filters that
+did not validate, a page number out of range, a search that found nothing, or a search longer
+than PUBLIC_CACHE_QUERY_MAX characters.
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
@@ -63,33 +71,74 @@ def has_state(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies
 
 
-def _tag(kind: str, language: str, request: HttpRequest) -> str:
+#: The longest value of any parameter that may become part of a key.
+MAX_VALUE = 100
+
+
+def known_query(
+    request: HttpRequest, params: tuple[str, ...], *, bounded: bool = True
+) -> str | None:
+    """The query string made of the parameters a view reads (first value of each, stripped,
+    in the order `params` gives); `bounded`, None when one is too long to be worth a key."""
+    known = QueryDict(mutable=True)
+    for name in params:
+        value = request.GET.get(name, "").strip()
+        limit = settings.PUBLIC_CACHE_QUERY_MAX if name == "q" else MAX_VALUE
+        if bounded and len(value) > limit:
+            return None
+        if value:
+            known[name] = value
+    return known.urlencode()
+
+
+def _tag(kind: str, language: str, request: HttpRequest, query: str) -> str:
     digest = hashlib.blake2b(
-        "\x1f".join((revision(), kind, language, request.get_full_path())).encode(),
+        "\x1f".join((revision(), kind, language, request.path, query)).encode(),
         digest_size=12,
     ).hexdigest()
     return f'"{digest}"'
 
 
-def public_response(*, shared: bool = False) -> Callable[[View], View]:
-    """Make a GET view's responses cacheable for the current public revision."""
+def dont_keep(response: HttpResponse) -> HttpResponse:
+    """Mark a response of a `public_response` view as not worth keeping (the view decides:
+    filters that did not validate, a search that found nothing, ...)."""
+    response.public_keep = False  # type: ignore[attr-defined]
+    return response
+
+
+def public_response(
+    *, shared: bool = False, params: tuple[str, ...] = ()
+) -> Callable[[View], View]:
+    """Make a GET view's responses cacheable for the current public revision. `params` names
+    the query parameters the view reads; the others make no difference to it, nor to the key."""
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
+            query = known_query(request, params)
+            # What the page may link back to (the language form): what the view reads only.
+            everything = known_query(request, params, bounded=False)
+            request.public_path = request.path + (f"?{everything}" if everything else "")  # type: ignore[attr-defined]
             if not shared and (has_state(request) or request.user.is_authenticated):
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
+            if query is None:  # a value too long to be worth keeping: made afresh
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, public=True, no_cache=True)
+                return response
             kind = SHARED if shared else PAGE
-            tag = _tag(kind, "" if shared else (get_language() or ""), request)
+            tag = _tag(kind, "" if shared else (get_language() or ""), request, query)
             if tag in parse_etags(request.headers.get("If-None-Match", "")):
                 response = HttpResponseNotModified()
             else:
                 response = view(request, *args, **kwargs)
                 if response.status_code != 200:
+                    return response
+                if not getattr(response, "public_keep", True):
+                    patch_cache_control(response, public=True, no_cache=True)
                     return response
                 response.public_cache = (kind, tag)  # type: ignore[attr-defined]
             response["ETag"] = tag
@@ -99,6 +148,7 @@ def public_response(*, shared: bool = False) -> Callable[[View], View]:
                 patch_cache_control(response, public=True, no_cache=True)
             return response
 
+        wrapper.public_params = params  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -134,12 +184,20 @@ class PublicCacheMiddleware:
     def _key(request: HttpRequest) -> str | None:
         if request.method not in ("GET", "HEAD") or not request.path.startswith(PREFIXES):
             return None
+        try:
+            view = resolve(request.path_info).func
+        except Resolver404:
+            return None
+        params = getattr(view, "public_params", None)
+        query = known_query(request, params) if params is not None else None
+        if query is None:
+            return None
         if request.path.endswith(SHARED_SUFFIXES):
-            return "public:r:" + _tag(SHARED, "", request).strip('"')
+            return "public:r:" + _tag(SHARED, "", request, query).strip('"')
         if has_state(request):
             return None
         language = get_language_from_request(request)
-        return "public:r:" + _tag(PAGE, language, request).strip('"')
+        return "public:r:" + _tag(PAGE, language, request, query).strip('"')
 
     @staticmethod
     def _replay(request: HttpRequest, content: bytes, headers: dict[str, str]) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -24,7 +24,7 @@ from citycert.web import authorized_city, current_user
 
 from . import badge as badges
 from . import charts, geo, opendata, queries, services
-from .cache import public_response
+from .cache import dont_keep, known_query, public_response
 from .forms import DirectoryForm, ProfileForm
 from .models import Profile
 
@@ -60,6 +60,10 @@ def cohort_json(request: HttpRequest, label: str) -> JsonResponse:
     return response
 
 
+#: The query parameters the directory and the map read (the directory also reads `page`).
+FILTERS = ("q", "level", "country", "region", "standard", "year", "sort")
+
+
 def _filters(request: HttpRequest) -> tuple[DirectoryForm, queries.DirectoryQuery]:
     form = DirectoryForm(request.GET or None, queries.facets())
     if form.is_bound:
@@ -67,24 +71,37 @@ def _filters(request: HttpRequest) -> tuple[DirectoryForm, queries.DirectoryQuer
     return form, form.query()
 
 
+def _worth_keeping(form: DirectoryForm, query: queries.DirectoryQuery, found: int) -> bool:
+    """Filters that validated, and a search that found something: only then is a response
+    kept in the cache (see public/cache.py)."""
+    return not form.errors and (found > 0 or not query.q)
+
+
 @require_safe
-@public_response()
+@public_response(params=(*FILTERS, "page"))
 def directory(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
     page = Paginator(queries.listings(query), PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    filters = QueryDict(known_query(request, FILTERS, bounded=False))
+    response = render(
         request,
         "public/directory.html",
         {
             "form": form,
             "page": page,
+            "page_query": filters,
+            "filters": filters.urlencode(),
             "filtered": any(v for k, v in vars(query).items() if k != "sort"),
         },
     )
+    asked = request.GET.get("page", "").strip()
+    if not _worth_keeping(form, query, page.paginator.count) or asked not in ("", str(page.number)):
+        dont_keep(response)
+    return response
 
 
 @require_safe
-@public_response()
+@public_response(params=FILTERS)
 def map_page(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
     # Thousands of cities: plain tuples, and each country's name and each address built once.
@@ -114,9 +131,10 @@ def map_page(request: HttpRequest) -> HttpResponse:
         description=_("Each certified city is marked by the shape and colour of its level."),
         fit=filtered,
     )
-    return render(
+    response = render(
         request, "public/map.html", {"form": form, "rows": rows, "map": svg, "filtered": filtered}
     )
+    return response if _worth_keeping(form, query, len(rows)) else dont_keep(response)
 
 
 @require_safe
@@ -201,13 +219,15 @@ def _badge_language(request: HttpRequest) -> str:
 
 
 @require_safe
-@public_response(shared=True)
+@public_response(shared=True, params=("lang",))
 def badge_svg(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.listing(slug)
-    svg = badges.render(row, status=row.status(), language=_badge_language(request))
+    language = _badge_language(request)
+    svg = badges.render(row, status=row.status(), language=language)
     response = HttpResponse(svg, content_type="image/svg+xml")
     response["Access-Control-Allow-Origin"] = "*"
-    return response
+    # One kept copy per language: an unknown one (shown in English) is made afresh.
+    return response if request.GET.get("lang", "en") == language else dont_keep(response)
 
 
 @require_safe

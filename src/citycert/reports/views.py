@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from citycert.accounts.audit import record_read
 from citycert.accounts.policy import Access, Action
 from citycert.web import authorized, current_user
 
@@ -151,6 +152,13 @@ def pdf_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     if report_file.status != ReportFile.Status.READY or not report_file.file:
         raise Http404("The PDF is not ready")
     date = report_file.finished_at or report_file.requested_at
+    record_read(
+        report_file.assessment or report_file,
+        "report_pdf",
+        city_id=city.pk,
+        language=report_file.language,
+        report_file=report_file.pk,
+    )
     response = FileResponse(
         report_file.file.open("rb"),
         as_attachment=True,

@@ -8,6 +8,7 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models.signals import pre_delete
 
         from citycert.assessments import panels as overview
 
@@ -25,8 +26,10 @@ class ReviewsConfig(AppConfig):
             Interaction,
             Panelist,
             Validation,
+            refuse_deleting_published,
         )
 
+        pre_delete.connect(refuse_deleting_published, sender=Cohort)
         auditlog.register(Clarification, m2m_fields={"criteria"})
         auditlog.register(Interaction, m2m_fields={"criteria"})
         for model in (

@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models
 from django.utils.translation import gettext_lazy as _
 
 from citycert.standards.models import Level
@@ -80,7 +80,12 @@ class Conflict(models.Model):
 
 
 class Cohort(models.Model):
-    """A group of decisions announced together, labelled by when: "2024-06", or "2019"."""
+    """A group of decisions announced together, labelled by when: "2024-06", or "2019".
+
+    Once published, its label and publication date never change and it is never deleted: the
+    database refuses both (see migration 0011's triggers), and `refuse_deleting_published`
+    refuses the deletion in the application too.
+    """
 
     label = models.CharField(_("label"), max_length=7, unique=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
@@ -101,6 +106,18 @@ def cohort_key(label: str) -> tuple[int, int]:
     """Chronological order of labels; a year alone comes before that year's months."""
     year, _sep, month = label.partition("-")
     return int(year), int(month or 0)
+
+
+#: What the database and the application say when a published cohort would change.
+IMMUTABLE_COHORT = (
+    "a published cohort cannot be changed or deleted; correct its certifications instead"
+)
+
+
+def refuse_deleting_published(sender: type[Cohort], instance: Cohort, **kwargs: object) -> None:
+    """A `pre_delete` receiver: deleting a published cohort, however it is asked, fails."""
+    if instance.published_at is not None:
+        raise IntegrityError(IMMUTABLE_COHORT)
 
 
 class Certification(models.Model):
