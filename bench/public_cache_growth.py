@@ -34,7 +34,7 @@ from pathlib import Path
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from public_pages import ROOT, free_port, run
+from public_pages import ROOT, free_port, prepare
 
 
 def fetch(url: str) -> float:
@@ -77,21 +77,7 @@ def main() -> None:
             "PUBLIC_RATE_ANONYMOUS": "",
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
-        citycert = [sys.executable, "-m", "citycert.cli"]
-        print("preparing: migrate, load the Standard, generate data, collect static files")
-        run([*citycert, "migrate", "--no-input"], env)
-        run([*citycert, "load_standard"], env)
-        run(
-            [
-                *citycert,
-                "generate_demo",
-                "--force",
-                f"--cities={options.cities}",
-                f"--events={options.events}",
-            ],
-            env,
-        )
-        run([*citycert, "collectstatic", "--no-input"], env)
+        prepare(env, options.cities, options.events)
         port = free_port()
         server = subprocess.Popen(
             [

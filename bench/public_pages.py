@@ -74,6 +74,20 @@ def run(args: list[str], env: dict[str, str]) -> None:
     subprocess.run(args, env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
 
+#: The project's command line, run by this Python.
+CITYCERT = [sys.executable, "-m", "citycert.cli"]
+
+
+def prepare(env: dict[str, str], cities: int, events: int) -> None:
+    """An empty database (as `env` names it) made ready to serve: migrated, the Standard
+    loaded, `cities` generated with `events` in their histories, static files collected."""
+    print("preparing: migrate, load the Standard, generate data, collect static files")
+    run([*CITYCERT, "migrate", "--no-input"], env)
+    run([*CITYCERT, "load_standard"], env)
+    run([*CITYCERT, "generate_demo", "--force", f"--cities={cities}", f"--events={events}"], env)
+    run([*CITYCERT, "collectstatic", "--no-input"], env)
+
+
 def milliseconds(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -121,22 +135,8 @@ def main() -> None:
         env.pop("DJANGO_SETTINGS_MODULE", None)
         if options.cache_url:
             env["CACHE_URL"] = options.cache_url
-        citycert = [sys.executable, "-m", "citycert.cli"]
-        print("preparing: migrate, load the Standard, generate data, collect static files")
         started = time.perf_counter()
-        run([*citycert, "migrate", "--no-input"], env)
-        run([*citycert, "load_standard"], env)
-        run(
-            [
-                *citycert,
-                "generate_demo",
-                "--force",
-                f"--cities={options.cities}",
-                f"--events={options.events}",
-            ],
-            env,
-        )
-        run([*citycert, "collectstatic", "--no-input"], env)
+        prepare(env, options.cities, options.events)
         print(f"  ready in {time.perf_counter() - started:.0f} s")
 
         port = free_port()

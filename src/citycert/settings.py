@@ -202,7 +202,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Languages: every user-visible string goes through gettext; standard texts carry their own
-# per-language values and fall back to English.
+# per-language values (from the Standard's catalogues) and fall back to English where missing.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -210,8 +210,12 @@ LANGUAGES = [
     ("pt", _("Portuguese")),
     ("fr", _("French")),
 ]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Our catalogue first; then our Brazilian Portuguese for the strings of Django and of
+# django-allauth's pages (their own "pt" is European), kept complete by check_translations.
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "overrides" / "locale"]
 USE_I18N = True
+# One way to write a date per language, everywhere; times carry their zone (citycert/formats).
+FORMAT_MODULE_PATH = ["citycert.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 LANGUAGE_COOKIE_SECURE = not DEBUG

@@ -137,3 +137,38 @@ def test_a_pdf_stalled_by_a_stopped_worker_can_be_asked_for_again(rosario) -> No
     run_worker()
     report_file.refresh_from_db()
     assert report_file.status == "ready"
+
+
+def test_the_pdf_is_tagged_with_its_language_and_title(rosario) -> None:  # type: ignore[no-untyped-def]
+    """PDF/UA-oriented checks of the structure (veraPDF is not in these registries): a
+    structure tree whose headings, paragraphs, lists and tables assistive technology can
+    follow, the document's language, and a title shown in place of the file name."""
+    c, lead, assessment = rosario
+    client = signed_in(lead)
+    client.post("/i18n/setlang/", {"language": "fr"})
+    client.post(f"/my/cities/{c.slug}/reports/assessments/{assessment.pk}/")
+    run_worker()
+    reader = PdfReader(io.BytesIO(ReportFile.objects.get().file.read()))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert root["/MarkInfo"]["/Marked"] is True or root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata is not None and reader.metadata.title == "Rosario : rapport"
+    roles: set[str] = set()
+
+    def walk(node, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
+        node = node.get_object()
+        if "/S" in node:
+            roles.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is None or depth > 60:
+            return
+        for kid in kids if isinstance(kids, list) else [kids]:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict):
+                walk(kid, depth + 1)
+
+    walk(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/P", "/L", "/LI", "/Table", "/TR"} <= roles, roles
+    # Every page's content is tied to the structure (marked content), none left untagged.
+    assert all("/StructParents" in page for page in reader.pages)

@@ -73,8 +73,9 @@ def test_the_language_switcher_works_without_javascript(client: Client) -> None:
     html = client.get("/standard/2022/").text
     assert '<html lang="es">' in html
     assert "Estrategia" in html or "estrategia" in html  # DM1's Spanish title
-    # A statement with no Spanish text falls back to English, marked for screen readers.
-    assert '<span lang="en">' in html
+    # Every text of the 2022 Standard has its Spanish: nothing falls back to English.
+    assert "La ciudad tiene un plan escrito" in html  # DM1's statement
+    assert '<span lang="en">' not in html
     assert '<option value="es" lang="es" selected>' in html
 
 
@@ -89,3 +90,17 @@ def test_pages_send_a_strict_content_security_policy(client: Client) -> None:
     policy = client.get("/standard/").headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+@pytest.mark.django_db
+def test_a_text_without_the_reader_s_language_is_shown_in_english_and_marked(
+    client: Client, standard: None
+) -> None:
+    from citycert.standards.models import Criterion
+
+    dm1 = Criterion.objects.get(version__code="2022", code="DM1")
+    dm1.statement = {"en": dm1.statement["en"]}
+    dm1.save(update_fields=["statement"])
+    client.post("/i18n/setlang/", {"language": "es", "next": "/standard/2022/"})
+    html = client.get("/standard/2022/").text
+    assert '<span lang="en">' in html and dm1.statement["en"][:40] in html

@@ -2,7 +2,8 @@
 
 The document gets a cover (city, date, Standard version), page numbers from CSS page counters,
 and the fonts fontconfig finds (DejaVu Sans is asked for first: it covers the accents of Spanish,
-Portuguese and French). WeasyPrint fetches nothing: every resource is inline, and its URL
+Portuguese and French). It is a tagged PDF/UA-1 document, so assistive technology reads its
+structure, language and title. WeasyPrint fetches nothing: every resource is inline, and its URL
 fetcher refuses every address, so a text from a city can never make it load anything.
 """
 
@@ -41,7 +42,13 @@ def render(report: queries.Report, language: str) -> bytes:
         )
     fetcher = URLFetcher(allowed_protocols=set())
     document = HTML(string=html, url_fetcher=fetcher)
-    return bytes(document.write_pdf(stylesheets=[CSS(string=_stylesheet(), url_fetcher=fetcher)]))
+    # PDF/UA-1: a tagged structure tree (headings, lists, tables, reading order) for screen
+    # readers, the document language from <html lang>, the title from <title>, shown as such.
+    return bytes(
+        document.write_pdf(
+            stylesheets=[CSS(string=_stylesheet(), url_fetcher=fetcher)], pdf_variant="pdf/ua-1"
+        )
+    )
 
 
 def subject_of(report_file: ReportFile) -> queries.Subject:

@@ -256,7 +256,8 @@ def parse(text: str, source: str) -> StandardDefinition:
 
 
 def load_file(path: Path) -> StandardDefinition:
-    """Parse a standard file; its name (without .yaml) must be the version code."""
+    """Parse a standard file, with the translations of the catalogues beside it
+    (`<code>.<lang>.po`, see `catalogue`); its name (without .yaml) must be the version code."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -266,13 +267,15 @@ def load_file(path: Path) -> StandardDefinition:
         raise DefinitionError(
             f"{path.name}: field code: is {definition.code!r} but the file name says {path.stem!r}"
         )
-    return definition
+    from .catalogue import with_catalogues  # catalogue builds on this module's models
+
+    return with_catalogues(definition, path.parent)
 
 
 def packaged_files() -> list[Path]:
-    """The standard files shipped with citycert, oldest version first."""
+    """The standard files shipped with citycert (named by their version code), oldest first."""
     folder = resources.files("citycert.standards") / "data"
-    return sorted(Path(str(folder)).glob("*.yaml"))
+    return sorted(Path(str(folder)).glob("[0-9]*.yaml"))
 
 
 @cache

@@ -342,3 +342,27 @@ def _update_texts(version: StandardVersion, definition: StandardDefinition) -> N
     ChecklistItem.objects.bulk_update(items.values(), ["text"])
     RequiredDocument.objects.bulk_update(documents.values(), ["text"])
     OutcomeOption.objects.bulk_update(options.values(), ["title", "description"])
+
+
+@transaction.atomic
+def import_translations(code: str, lang: str, po: Any, source: str) -> LoadResult:
+    """Write one language's translations of version `code` from a catalogue (see
+    `catalogue.read`: all of it is checked first; nothing is written unless all is good). Works
+    on a version in use too: only the English is frozen."""
+    from .catalogue import read, translated
+
+    version = StandardVersion.objects.filter(code=code).first()
+    if version is None:
+        raise DefinitionError(f"{source}: no standard version {code!r} is loaded")
+    current = definition_from_db(version)
+    return load_standard(translated(current, lang, read(current, lang, po)), source)
+
+
+def current_code() -> str | None:
+    """The version open for assessments now (the newest such), if any."""
+    version = (
+        StandardVersion.objects.filter(open_for_assessments=True)
+        .order_by("-effective_from")
+        .first()
+    )
+    return version.code if version else None
