@@ -54,3 +54,20 @@ def test_the_templates_ask_for_named_formats_only() -> None:
         if not match.endswith("FORMAT")
     ]
     assert spelled == []
+
+
+@pytest.mark.django_db
+def test_an_email_on_the_dashboard_is_dated_in_its_city_s_zone() -> None:
+    from citycert.accounts.models import Notification
+    from tests import factories as f
+    from tests.accounts.test_access import signed_in
+
+    lead = f.person("lead@rosario.example")
+    city = f.city("Rosario", country="AR", timezone="America/Argentina/Cordoba")
+    f.lead(city, lead)
+    email = Notification.objects.create(
+        recipient=lead, kind="decision", city=city, language="en", subject="Decision", text="."
+    )
+    Notification.objects.filter(pk=email.pk).update(created_at=MOMENT)
+    page = signed_in(lead).get("/my/").text
+    assert "2 March 2026, 12:00 -03" in page

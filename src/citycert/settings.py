@@ -19,9 +19,9 @@ import secrets
 from pathlib import Path
 
 import environ
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The checkout's root when running from source (src/citycert/ -> ./).
@@ -203,13 +203,14 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Languages: every user-visible string goes through gettext; standard texts carry their own
 # per-language values (from the Standard's catalogues) and fall back to English where missing.
+# The program's languages are data: English, and the codes LANGUAGES lists. Adding one takes
+# its interface catalogue and the Standard's catalogues, no code ("Adding a language" in
+# docs/operations.md); each is named in itself ("Español"), as a language menu should.
 LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", _("English")),
-    ("es", _("Spanish")),
-    ("pt", _("Portuguese")),
-    ("fr", _("French")),
-]
+_CODES = ["en", *(c for c in env.list("LANGUAGES", default=["es", "pt", "fr"]) if c != "en")]
+if unknown := [code for code in _CODES if code not in LANG_INFO]:
+    raise ImproperlyConfigured(f"LANGUAGES: unknown language codes {unknown}")
+LANGUAGES = [(code, LANG_INFO[code]["name_local"]) for code in _CODES]
 # Our catalogue first; then our Brazilian Portuguese for the strings of Django and of
 # django-allauth's pages (their own "pt" is European), kept complete by check_translations.
 LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "overrides" / "locale"]

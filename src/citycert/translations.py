@@ -24,10 +24,10 @@ import polib
 import yaml
 
 from citycert.standards.catalogue import (
-    TARGETS,
     catalogue_path,
     open_catalogue,
     placeholders,
+    targets,
     texts,
 )
 from citycert.standards.definitions import DefinitionError, StandardDefinition, parse
@@ -65,7 +65,7 @@ def standard_gaps(folder: Path = STANDARDS) -> list[str]:
             gaps.append(str(exc))
             continue
         english = {context: text.en for context, text in texts(definition)}
-        for lang in TARGETS:
+        for lang in targets():
             po_path = catalogue_path(folder, definition.code, lang)
             if not po_path.exists():
                 gaps.append(f"{po_path.name}: missing: version {definition.code} has no {lang}")
@@ -107,7 +107,11 @@ def glossary(path: Path = GLOSSARY) -> tuple[Term, ...]:
     return tuple(
         Term(
             en=tuple(f.lower() for f in term["en"]),
-            forms={lang: tuple(f.lower() for f in term[lang]) for lang in TARGETS},
+            forms={
+                lang: tuple(f.lower() for f in forms)
+                for lang, forms in term.items()
+                if lang not in ("en", "note")
+            },
             note=term["note"],
         )
         for term in data["terms"]
@@ -117,10 +121,15 @@ def glossary(path: Path = GLOSSARY) -> tuple[Term, ...]:
 def glossary_gaps(folder: Path = STANDARDS, terms: tuple[Term, ...] | None = None) -> list[str]:
     """Texts whose English uses a glossary term and whose translation uses none of its forms."""
     terms = terms if terms is not None else glossary()
-    gaps: list[str] = []
+    gaps: list[str] = [
+        f"glossary.yaml: “{term.en[0]}”: no {lang} term"
+        for lang in targets()
+        for term in terms
+        if lang not in term.forms
+    ]
     for path in sorted(folder.glob("[0-9]*.yaml")):
         code = path.stem
-        for lang in TARGETS:
+        for lang in targets():
             po_path = catalogue_path(folder, code, lang)
             if not po_path.exists():
                 continue
@@ -129,6 +138,8 @@ def glossary_gaps(folder: Path = STANDARDS, terms: tuple[Term, ...] | None = Non
                 if not translation:
                     continue
                 for term in terms:
+                    if lang not in term.forms:
+                        continue
                     if any(f in english for f in term.en) and not any(
                         f in translation for f in term.forms[lang]
                     ):
@@ -142,7 +153,8 @@ def glossary_gaps(folder: Path = STANDARDS, terms: tuple[Term, ...] | None = Non
 # ---------------------------------------------------------------------------- the interface
 
 
-def catalogue_gaps(locale: Path = LOCALE, languages: tuple[str, ...] = TARGETS) -> list[str]:
+def catalogue_gaps(locale: Path = LOCALE, languages: tuple[str, ...] | None = None) -> list[str]:
+    languages = languages if languages is not None else targets()
     gaps: list[str] = []
     ids: dict[str, set[tuple[str | None, str]]] = {}
     for lang in languages:

@@ -86,10 +86,10 @@ def test_the_2017_standard_is_a_record_only() -> None:
 def test_the_english_file_alone_leaves_slots_the_catalogues_fill() -> None:
     path = next(p for p in packaged_files() if p.stem == "2022")
     alone = parse(path.read_text(encoding="utf-8"), path.name).criteria[0][1]
-    assert alone.statement is not None and alone.statement.es is None
+    assert alone.statement is not None and alone.statement.get("es") is None
     dm1 = packaged("2022").criteria[0][1]
-    assert dm1.title.es and dm1.title.pt and dm1.title.fr
-    assert dm1.statement is not None and dm1.statement.es and dm1.statement.fr
+    assert dm1.title.get("es") and dm1.title.get("pt") and dm1.title.get("fr")
+    assert dm1.statement is not None and dm1.statement.get("es") and dm1.statement.get("fr")
 
 
 def test_it_names_the_line_of_malformed_yaml() -> None:

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from citycert import languages
 
 from .models import ApiToken, Membership, ProgramRole
 
@@ -67,7 +68,7 @@ class AuditFilterForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(
-        label=_("Language of the emails we send you"), choices=settings.LANGUAGES
+        label=_("Language of the emails we send you"), choices=languages.choices
     )
 
 

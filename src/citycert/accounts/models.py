@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from citycert import languages
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -43,7 +45,7 @@ class User(AbstractUser):
     # The language emails and notifications reach them in: set when they sign up (the
     # language they signed up in), changed on their account page. Empty: the site's default.
     language = models.CharField(
-        _("language for emails"), max_length=8, choices=settings.LANGUAGES, blank=True
+        _("language for emails"), max_length=8, choices=languages.choices, blank=True
     )
 
     USERNAME_FIELD = "email"

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from citycert import languages
 from citycert.standards.models import Level
 
 #: Sort order of levels; 0 is a certification whose level was not published.
@@ -34,7 +35,7 @@ class Profile(models.Model):
         help_text=_("A few sentences on what changed for residents because of better use of data."),
     )
     story_language = models.CharField(
-        _("language of the story"), max_length=8, choices=settings.LANGUAGES, default="en"
+        _("language of the story"), max_length=8, choices=languages.choices, default="en"
     )
     show_strengths = models.BooleanField(
         _("publish our practice-area results"),

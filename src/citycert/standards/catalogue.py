@@ -26,10 +26,14 @@ from typing import Any
 
 import polib
 
-from .definitions import LANGUAGES, DefinitionError, StandardDefinition, Text
+from .definitions import DefinitionError, StandardDefinition, Text, languages
 
-#: The languages a version's texts are translated into (English is the source).
-TARGETS = tuple(lang for lang in LANGUAGES if lang != "en")
+
+def targets() -> tuple[str, ...]:
+    """The languages a version's texts are translated into (English is the source)."""
+    return languages()[1:]
+
+
 #: printf-style and brace placeholders a translation must keep.
 PLACEHOLDER = re.compile(r"%\([A-Za-z_]+\)[sd]|%[sd]|\{[A-Za-z_][A-Za-z0-9_]*\}")
 
@@ -88,7 +92,7 @@ def catalogue(definition: StandardDefinition, lang: str) -> polib.POFile:
         "Content-Transfer-Encoding": "8bit",
     }
     for context, text in texts(definition):
-        po.append(polib.POEntry(msgctxt=context, msgid=text.en, msgstr=getattr(text, lang) or ""))
+        po.append(polib.POEntry(msgctxt=context, msgid=text.en, msgstr=text.get(lang) or ""))
     return po
 
 
@@ -96,8 +100,8 @@ def read(definition: StandardDefinition, lang: str, po: polib.POFile) -> dict[st
     """The translations a catalogue gives for `definition`, by context, once all of it is good:
     every context known, its English the version's, no fuzzy or empty entry, placeholders
     kept. Raises CatalogueError naming every entry that is not."""
-    if lang not in TARGETS:
-        raise CatalogueError([f"{lang!r} is not a language to translate into ({TARGETS})"])
+    if lang not in targets():
+        raise CatalogueError([f"{lang!r} is not a language to translate into {targets()}"])
     english = {context: text.en for context, text in texts(definition)}
     problems: list[str] = []
     found: dict[str, str] = {}
@@ -178,7 +182,7 @@ def open_catalogue(path: Path) -> polib.POFile:
 
 def with_catalogues(definition: StandardDefinition, folder: Path) -> StandardDefinition:
     """`definition` with the translations of the catalogues found in `folder` for its code."""
-    for lang in TARGETS:
+    for lang in targets():
         path = catalogue_path(folder, definition.code, lang)
         if not path.exists():
             continue

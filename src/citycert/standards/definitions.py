@@ -21,8 +21,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from citycert.datafiles import load_mapping
 from citycert.scoring import CriterionSpec, SpecError, StandardSpec, threshold
 
-LANGUAGES = ("en", "es", "pt", "fr")
 CODE_PATTERN = r"^[A-Z][A-Za-z0-9-]*$"
+
+
+def languages() -> tuple[str, ...]:
+    """The program's languages, English first (settings.LANGUAGES: adding one is data)."""
+    from django.conf import settings
+
+    codes = [code for code, _name in settings.LANGUAGES] if settings.configured else []
+    return ("en", *(code for code in codes if code != "en")) if codes else DEFAULT_LANGUAGES
+
+
+DEFAULT_LANGUAGES = ("en", "es", "pt", "fr")
 
 
 class DefinitionError(ValueError):
@@ -34,23 +44,44 @@ class Strict(BaseModel):
 
 
 class Text(Strict):
-    """A text with a value per language: English required, the others fall back to it."""
+    """A text with a value per language: English required, the others (any of the program's
+    languages) optional, falling back to English."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
 
     en: str = Field(min_length=1)
-    es: str | None = None
-    pt: str | None = None
-    fr: str | None = None
 
-    @field_validator("en", "es", "pt", "fr")
+    @model_validator(mode="before")
     @classmethod
-    def _not_blank(cls, value: str | None) -> str | None:
-        if value is not None and not value.strip():
-            raise ValueError("must not be blank (leave the language out to fall back to English)")
-        return value.strip() if value is not None else None
+    def _known_languages(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        known = languages()
+        cleaned: dict[str, Any] = {}
+        for lang, value in data.items():
+            if lang not in known:
+                raise ValueError(
+                    f"{lang!r} is not one of the program's languages ({', '.join(known)})"
+                )
+            if value is None:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(
+                    f"{lang}: must not be blank (leave the language out to fall back to English)"
+                )
+            cleaned[lang] = value.strip()
+        return cleaned
+
+    def get(self, lang: str) -> str | None:
+        """The text in `lang`, or None where it has none."""
+        if lang == "en":
+            return self.en
+        value = (self.model_extra or {}).get(lang)
+        return value if isinstance(value, str) else None
 
     def as_dict(self) -> dict[str, str]:
-        """Only the languages that have a value."""
-        return {lang: v for lang in LANGUAGES if (v := getattr(self, lang))}
+        """Only the languages that have a value, in the program's order."""
+        return {lang: v for lang in languages() if (v := self.get(lang))}
 
 
 class ChecklistItem(Strict):

@@ -17,11 +17,11 @@ from typing import Any, Literal
 from django.db import models, transaction
 
 from .definitions import (
-    LANGUAGES,
     DefinitionError,
     StandardDefinition,
     Text,
     describe_location,
+    languages,
     load_file,
     packaged_files,
 )
@@ -158,7 +158,7 @@ def definition_from_db(version: StandardVersion) -> StandardDefinition:
 def _frozen(value: Any) -> Any:
     """The part of a definition dump a version in use may not change: English and structure."""
     if isinstance(value, dict):
-        if set(value) == set(LANGUAGES):  # a Text: only English is frozen
+        if "en" in value and set(value) <= set(languages()):  # a Text: only English is frozen
             return {"en": value["en"]}
         return {k: _frozen(v) for k, v in value.items()}
     if isinstance(value, list):

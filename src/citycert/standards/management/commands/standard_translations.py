@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from citycert.standards.catalogue import TARGETS, CatalogueError, catalogue, open_catalogue
+from citycert.standards.catalogue import CatalogueError, catalogue, open_catalogue, targets
 from citycert.standards.definitions import DefinitionError
 from citycert.standards.models import StandardVersion
 from citycert.standards.services import current_code, definition_from_db, import_translations
@@ -29,7 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=("export", "import"))
         parser.add_argument("file", type=Path, help="the .po file to write or read")
-        parser.add_argument("--lang", required=True, choices=TARGETS)
+        parser.add_argument("--lang", required=True, choices=targets())
         parser.add_argument(
             "--standard",
             dest="code",
