@@ -48,6 +48,19 @@ def copied(english: str, translation: str) -> bool:
     return translation.strip() == english.strip() and len(words) >= 2
 
 
+def keeps_placeholders(entry: polib.POEntry, translations: list[str]) -> bool:
+    """Each translation of an interface entry has the English's placeholders; a plural form may
+    leave the number out ("one city"), nothing else may."""
+    wanted = set(PYTHON_FORMAT.findall(entry.msgid))
+    if entry.msgid_plural:
+        wanted |= set(PYTHON_FORMAT.findall(entry.msgid_plural))
+    for translation in translations:
+        found = set(PYTHON_FORMAT.findall(translation))
+        if found != wanted and not (entry.msgid_plural and found <= wanted):
+            return False
+    return True
+
+
 # ---------------------------------------------------------------------------- the Standard
 
 
@@ -179,16 +192,10 @@ def catalogue_gaps(locale: Path = LOCALE, languages: tuple[str, ...] | None = No
                 gaps.append(f"{where}: not translated")
             elif not entry.msgid_plural and copied(entry.msgid, entry.msgstr):
                 gaps.append(f"{where}: the English copied")
-            elif "python-format" in entry.flags or "python-brace-format" in entry.flags:
-                wanted = sorted(set(PYTHON_FORMAT.findall(entry.msgid)))
-                if entry.msgid_plural:
-                    wanted = sorted(set(wanted) | set(PYTHON_FORMAT.findall(entry.msgid_plural)))
-                for translation in translations:
-                    found = set(PYTHON_FORMAT.findall(translation))
-                    # A plural form may leave the number out ("one city"); nothing else may.
-                    if found != set(wanted) and not (entry.msgid_plural and found <= set(wanted)):
-                        gaps.append(f"{where}: placeholders differ from the English")
-                        break
+            elif (
+                "python-format" in entry.flags or "python-brace-format" in entry.flags
+            ) and not keeps_placeholders(entry, translations):
+                gaps.append(f"{where}: placeholders differ from the English")
     if ids:
         every = set().union(*ids.values())
         for lang, have in ids.items():
@@ -246,14 +253,8 @@ def override_gaps(locale: Path = OVERRIDES) -> list[str]:
         if "fuzzy" in entry.flags or not all(form.strip() for form in forms):
             gaps.append(f"{where}: not translated")
             continue
-        wanted = set(PYTHON_FORMAT.findall(entry.msgid))
-        if entry.msgid_plural:
-            wanted |= set(PYTHON_FORMAT.findall(entry.msgid_plural))
-        for form in forms:
-            found = set(PYTHON_FORMAT.findall(form))
-            if found != wanted and not (entry.msgid_plural and found <= wanted):
-                gaps.append(f"{where}: placeholders differ from the English")
-                break
+        if not keeps_placeholders(entry, forms):
+            gaps.append(f"{where}: placeholders differ from the English")
     return gaps
 
 
