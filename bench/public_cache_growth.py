@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from pathlib import Path
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from public_pages import ROOT, free_port, prepare
+from public_pages import prepare, serve
 
 
 def fetch(url: str) -> float:
@@ -78,28 +77,8 @@ def main() -> None:
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
         prepare(env, options.cities, options.events)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "citycert.wsgi:application",
-                "--workers=2",
-                f"--bind=127.0.0.1:{port}",
-                "--log-level=warning",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base = serve(env, workers=2)
         try:
-            for _ in range(100):
-                try:
-                    fetch(base + "/stats/")
-                    break
-                except OSError:
-                    time.sleep(0.2)
             slugs: list[str] = []
             pages, number = 1, 1
             while number <= pages:  # the directory's pages name every certified city

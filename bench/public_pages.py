@@ -88,6 +88,32 @@ def prepare(env: dict[str, str], cities: int, events: int) -> None:
     run([*CITYCERT, "collectstatic", "--no-input"], env)
 
 
+def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn with `workers` processes on a free port, once it answers; and its address."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "citycert.wsgi:application",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/stats/", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server, base
+
+
 def milliseconds(text: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -139,28 +165,8 @@ def main() -> None:
         prepare(env, options.cities, options.events)
         print(f"  ready in {time.perf_counter() - started:.0f} s")
 
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "citycert.wsgi:application",
-                f"--workers={options.workers}",
-                f"--bind=127.0.0.1:{port}",
-                "--log-level=warning",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        base = f"http://127.0.0.1:{port}"
+        server, base = serve(env, options.workers)
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/cities/", timeout=2).read()
-                    break
-                except OSError:
-                    time.sleep(0.2)
             static = _static_path(Path(env["STATIC_ROOT"]))
             slug = _a_slug(base)
             urls = {
