@@ -128,6 +128,9 @@ TEMPLATES = [
     }
 ]
 
+# Every form draws its fields with the design system's classes (USWDS).
+FORM_RENDERER = "citycert.forms_renderer.USWDSRenderer"
+
 # Database: SQLite by default (embedded, nothing to set up); PostgreSQL in production and CI.
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'citycert.sqlite3'}")

@@ -20,3 +20,5 @@ urlpatterns = [
     # cannot carry a per-visitor token; the worst a forged request can do is change a language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
 ]
+
+handler500 = "citycert.errors.server_error"
