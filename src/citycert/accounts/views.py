@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citycert.cities.models import City
-from citycert.web import authorized_city, current_user
+from citycert.web import authorized, authorized_city, current_user
 
-from . import policy, queries, services
+from . import home, policy, queries, services
 from .audit import READS
 from .forms import (
     ApiTokenForm,
@@ -50,8 +50,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.VIEW_CITY)
-    can_manage = policy.can(request.user, Action.MANAGE_TEAM, city)
+    access = authorized(request, slug, Action.VIEW_CITY)
+    city = access.city
+    can_manage = access.can(Action.MANAGE_TEAM)
     members = queries.team(city)
     mine = next((m for m in members if m.user_id == request.user.pk), None)
     others = city.memberships.exclude(user=current_user(request)).select_related("user")
@@ -62,7 +63,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "members": members,
             "can_manage": can_manage,
-            "can_manage_coaches": policy.can(request.user, Action.MANAGE_COACHES, city),
+            "can_manage_coaches": access.can(Action.MANAGE_COACHES),
+            "sections": home.collect(request, access, city),
             "is_lead": mine is not None and mine.role == Membership.Role.LEAD,
             "invitations": city.invitations.pending().select_related("invited_by")
             if can_manage

@@ -25,7 +25,7 @@ from citycert.standards.queries import scoring_spec
 from citycert.texts import localize
 from citycert.web import authorized, current_user, safe_next, visible_assessment
 
-from . import evidence_files, panels, scores, services, snapshot, spreadsheet
+from . import evidence_files, panels, queries, scores, services, snapshot, spreadsheet
 from .forms import AnswerForm, AssignForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
 from .models import Answer, Assessment, Evidence, NetworkMembership, Snapshot
 
@@ -273,6 +273,7 @@ def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "evidence": current.evidence.all(),
             "can_edit": can_edit,
             "conflict": conflict,
+            "neighbours": queries.neighbours(current),
             "team": city.memberships.select_related("user")
             if access.can(Action.MANAGE_ASSESSMENT)
             else None,

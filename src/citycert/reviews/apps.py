@@ -10,9 +10,10 @@ class ReviewsConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import pre_delete
 
+        from citycert.accounts import home as city_home
         from citycert.assessments import panels as overview
 
-        from . import panels
+        from . import home, panels
         from .models import (
             Appeal,
             AppealFile,
@@ -48,3 +49,4 @@ class ReviewsConfig(AppConfig):
 
         overview.register("reviews.clarifications", panels.clarifications)
         overview.register("reviews.decision", panels.decision)
+        city_home.register("reviews.standing", home.city_home)
