@@ -153,6 +153,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         context["answers"] = answers
         context["team"] = city.memberships.select_related("user")
         context["done"] = sum(1 for a in answers if a.status != Answer.Status.UNANSWERED)
+        context["short"] = [a for a in answers if a.is_short]
     else:
         context["previous"] = services.latest_decided(city)
     return render(request, "assessments/overview.html", context)
