@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django import forms
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,6 +31,19 @@ def safe_next(request: HttpRequest, default: str) -> str:
     ):
         return str(wanted)
     return default
+
+
+class ConfirmForm(forms.Form):
+    """The second step of an action that cannot be taken back: it acts only on a POST that
+    carries confirm=1 (the confirmation page's button). Anything else shows that page."""
+
+    # Exactly "1": a checkbox-style boolean would take "0" or "no" for a yes.
+    confirm = forms.ChoiceField(choices=[("1", "1")])
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """Whether the request is the confirmed POST of an irreversible action."""
+    return request.method == "POST" and ConfirmForm(request.POST).is_valid()
 
 
 def city_access(request: HttpRequest, slug: str) -> policy.Access:

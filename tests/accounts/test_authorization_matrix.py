@@ -262,7 +262,10 @@ TABLE: dict[str, Route] = {
         lambda w: {"level": "gold", "reason": "Misread announcement."},
     ),
     "reviews:cohorts": Route(
-        none, admin_only(200), admin_only(302), lambda w: {"cohort": w.ids["cohort"]}
+        none,
+        admin_only(200),
+        admin_only(302),
+        lambda w: {"cohort": w.ids["cohort"], "confirm": "1"},
     ),
     # Reviewers of city A only; reviewer_a has declared already, so is sent on to the review.
     "reviews:declare": Route(city_a, REVIEWER_OF_A, REVIEWER_OF_A, lambda w: {"conflict": "no"}),
@@ -323,7 +326,7 @@ TABLE: dict[str, Route] = {
         row(302, 400, 403, 404, 403, 403, 403, 404, 403, 403, 404),
         lambda w: {"version": 1, "option": "broadband", "narrative": "Census 2020 figures."},
     ),
-    "assessments:submit": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE),
+    "assessments:submit": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE, lambda w: {"confirm": "1"}),
     "assessments:withdraw": Route(city_a, POST_ONLY, LEAD_OF_A),
     "assessments:export": Route(city_a, READ_A),
     "assessments:import": Route(city_a, LEAD_OF_A_PAGE, LEAD_OF_A_PAGE),
@@ -346,10 +349,12 @@ TABLE: dict[str, Route] = {
         lambda w: {"slug": w.a.slug, "code": "DM1"}, POST_ONLY, EDIT_DM1
     ),
     "assessments:download_evidence": Route(city_a_and("evidence"), CURRENT_A),
+    # A GET asks first (the confirmation page); the confirmed POST removes the file.
     "assessments:delete_evidence": Route(
         city_a_and("evidence"),
-        POST_ONLY,
+        row(302, 200, 200, 404, 403, 404, 404, 404, 403, 403, 404),
         row(302, 302, 302, 404, 403, 404, 404, 404, 403, 403, 404),
+        lambda w: {"confirm": "1"},
     ),
     # City A's reports and their PDFs.
     "reports:index": Route(city_a, READ_A),

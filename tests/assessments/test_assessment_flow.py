@@ -166,7 +166,7 @@ def test_submission_lists_what_is_missing_then_locks_the_assessment(team) -> Non
         f"/my/cities/{c.slug}/assessment/outcome/",
         {"version": 1, "option": "air_quality", "narrative": "PM2.5 below the WHO guideline."},
     )
-    response = client.post(f"/my/cities/{c.slug}/assessment/submit/")
+    response = client.post(f"/my/cities/{c.slug}/assessment/submit/", {"confirm": "1"})
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert (

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from citycert.standards.services import load_files
 from tests import factories as f
@@ -81,6 +82,8 @@ def test_review_to_published_cohort(browser, live_server, published_cleanup) -> 
     staff.goto("/program/cohorts/")
     assert axe_violations(staff) == []
     staff.get_by_role("button", name="Publish 2026-06").click()
+    expect(staff.locator("h1")).to_contain_text("Publish cohort 2026-06 with")
+    staff.get_by_role("button", name="Publish 2026-06").click()  # confirmed
     assert "Cohort 2026-06 is published" in staff.inner_text("main")
 
     public = Client().get("/cohorts/2026-06.json").json()

@@ -92,7 +92,7 @@ def test_the_team_reviews_decides_and_announces(submitted) -> None:  # type: ign
 
     # Not public until the cohort is published; then announced as newly certified.
     assert Client().get("/cohorts/2026-06/").status_code == 404
-    staff.post("/program/cohorts/", {"cohort": decision.certification.cohort.pk})
+    staff.post("/program/cohorts/", {"cohort": decision.certification.cohort.pk, "confirm": "1"})
     data = Client().get("/cohorts/2026-06.json").json()
     assert data["new"] == [
         {
@@ -303,7 +303,7 @@ def test_the_honor_roll_names_close_cities_only_if_they_agree(
     Certification.objects.create(
         city=other, cohort=decision.cohort, standard=assessment.standard, level="silver"
     )
-    signed_in(admin).post("/program/cohorts/", {"cohort": decision.cohort.pk})
+    signed_in(admin).post("/program/cohorts/", {"cohort": decision.cohort.pk, "confirm": "1"})
     page = Client().get("/cohorts/2026-09/").text
     data = Client().get("/cohorts/2026-09.json").json()
     assert ("Valdivia" in page) is named

@@ -197,6 +197,18 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.assessment} · {self.criterion.code}"
 
+    @property
+    def items_needed(self) -> int:
+        """The checklist items the criterion needs, as the score counts them (one where the
+        standard does not say)."""
+        return self.criterion.required_items or 1
+
+    @property
+    def is_short(self) -> bool:
+        """Claimed with fewer checklist items than the criterion needs: kept as saved, but not
+        met in the score, and the page says so."""
+        return self.status == self.Status.CLAIMED and len(self.items) < self.items_needed
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     # A random name: the stored file's name never comes from the uploader.

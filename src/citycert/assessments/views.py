@@ -23,7 +23,7 @@ from citycert.cities.models import City
 from citycert.standards.definitions import packaged
 from citycert.standards.queries import scoring_spec
 from citycert.texts import localize
-from citycert.web import authorized, current_user, safe_next, visible_assessment
+from citycert.web import authorized, confirmed, current_user, safe_next, visible_assessment
 
 from . import evidence_files, panels, queries, scores, services, snapshot, spreadsheet
 from .forms import AnswerForm, AssignForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
@@ -153,6 +153,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         context["answers"] = answers
         context["team"] = city.memberships.select_related("user")
         context["done"] = sum(1 for a in answers if a.status != Answer.Status.UNANSWERED)
+        context["short"] = [a for a in answers if a.is_short]
     else:
         context["previous"] = services.latest_decided(city)
     return render(request, "assessments/overview.html", context)
@@ -341,22 +342,51 @@ def upload_evidence(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def delete_evidence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Removing a file asks first: a GET or an unconfirmed POST shows what will be removed; only
+    the confirmed POST removes it, and a second one (a double click) finds it gone already."""
     access = authorized(request, slug, Action.VIEW_ASSESSMENT)
     city = access.city
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("answer__criterion", "answer__assessment"),
-        pk=pk,
-        answer__assessment__city=city,
+    evidence = (
+        Evidence.objects.select_related("answer__criterion", "answer__assessment")
+        .filter(pk=pk, answer__assessment__city=city)
+        .first()
     )
+    if evidence is None:
+        if confirmed(request):
+            messages.info(request, _("The file is removed already."))
+            return redirect(safe_next(request, reverse("assessments:overview", args=[city.slug])))
+        raise Http404("No such file")
     access.require(Action.EDIT_ANSWER, evidence.answer)
+    code = evidence.answer.criterion.code
+    back = reverse("assessments:answer", args=[city.slug, code])
+    if not services.answer_is_open(evidence.answer):
+        messages.error(request, _("This answer can no longer be changed."))
+        return redirect(back)
+    if not confirmed(request):
+        return render(
+            request,
+            "confirm.html",
+            {
+                "question": _("Remove %(name)s from %(code)s?")
+                % {"name": evidence.name, "code": code},
+                "consequence": _(
+                    "The file is deleted from this answer, and reviewers will no longer see "
+                    "it. This cannot be undone."
+                ),
+                "button": _("Remove the file"),
+                "action": request.path,
+                "hidden": [("next", back)],
+                "cancel": back,
+            },
+        )
     try:
         services.remove_evidence(evidence)
         messages.success(request, _("%(name)s is removed.") % {"name": evidence.name})
     except services.AssessmentError as exc:
         messages.error(request, str(exc))
-    return redirect("assessments:answer", city.slug, evidence.answer.criterion.code)
+    return redirect(back)
 
 
 @login_required
@@ -422,10 +452,12 @@ def outcome(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Check, then submit: the page says what submitting does, and only its confirmed POST
+    submits (a second one, from a double click, finds it submitted already)."""
     access = authorized(request, slug, Action.MANAGE_ASSESSMENT)
     city = access.city
     assessment = visible_assessment(access)
-    if request.method == "POST":
+    if confirmed(request):
         try:
             services.submit(assessment, current_user(request))
             messages.success(
@@ -439,12 +471,28 @@ def submit(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("assessments:overview", city.slug)
         except services.AssessmentError as exc:
+            assessment.refresh_from_db()
+            if assessment.state == Assessment.State.SUBMITTED:
+                messages.info(request, _("The assessment is submitted already."))
+                return redirect("assessments:overview", city.slug)
             messages.error(request, str(exc))
     problems = services.problems(assessment) if assessment.is_editable else []
+    short = [
+        a
+        for a in assessment.answers.filter(status=Answer.Status.CLAIMED)
+        .select_related("criterion")
+        .order_by("criterion__position")
+        if a.is_short
+    ]
     return render(
         request,
         "assessments/submit.html",
-        {"city": city, "assessment": assessment, "problems": problems},
+        {
+            "city": city,
+            "assessment": assessment,
+            "problems": problems,
+            "short": short if assessment.is_editable and not problems else [],
+        },
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import models
@@ -108,6 +109,15 @@ class City(models.Model):
         # Set here too, for bulk_create, which does not call save().
         city.search_key = normalize(f"{city.name} {city.admin_area} {city.country}")
         return city
+
+    @property
+    def time_zone(self) -> str:
+        """The city's time zone name, for showing times there; UTC when none is known."""
+        try:
+            ZoneInfo(self.timezone)
+        except (ValueError, ZoneInfoNotFoundError):
+            return "UTC"
+        return self.timezone
 
     @property
     def population(self) -> int | None:

@@ -182,8 +182,9 @@ class InteractionForm(forms.Form):
 
 
 class PublishCohortForm(forms.Form):
+    # Published ones too: the view says a cohort is published already (a second click).
     cohort = forms.ModelChoiceField(
-        queryset=Cohort.objects.filter(published_at__isnull=True),
+        queryset=Cohort.objects.all(),
         error_messages={
             "required": _("Choose a cohort in preparation."),
             "invalid_choice": _("Choose a cohort in preparation."),

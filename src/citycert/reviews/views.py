@@ -12,8 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citycert.accounts import policy
@@ -21,7 +23,7 @@ from citycert.accounts.policy import Action
 from citycert.assessments import evidence_files
 from citycert.assessments.models import Answer, Assessment
 from citycert.standards.models import StandardVersion
-from citycert.web import authorized, city_access, current_user
+from citycert.web import authorized, city_access, confirmed, current_user
 
 from . import appeals, queries, renewal, rules, services
 from .forms import (
@@ -364,6 +366,13 @@ def cohorts(request: HttpRequest) -> HttpResponse:
             _form_errors(request, form)
             return redirect("reviews:cohorts")
         cohort = form.cleaned_data["cohort"]
+        if cohort.published_at is not None:  # a second click: the first one published it
+            messages.info(
+                request, _("Cohort %(label)s is published already.") % {"label": cohort.label}
+            )
+            return redirect("reviews:cohorts")
+        if not confirmed(request):
+            return _confirm_publish(request, cohort)
         try:
             publish_cohort(cohort)
             held = cohort.certifications.filter(published_at__isnull=True).count()
@@ -385,8 +394,14 @@ def cohorts(request: HttpRequest) -> HttpResponse:
                     % {"n": held},
                 )
         except HistoryError as exc:
-            for error in exc.errors:
-                messages.error(request, error)
+            cohort.refresh_from_db()
+            if cohort.published_at is not None:  # published by a request that ran meanwhile
+                messages.info(
+                    request, _("Cohort %(label)s is published already.") % {"label": cohort.label}
+                )
+            else:
+                for error in exc.errors:
+                    messages.error(request, error)
         return redirect("reviews:cohorts")
     pending = Cohort.objects.filter(published_at__isnull=True).prefetch_related(
         Prefetch("certifications", Certification.objects.select_related("city"))
@@ -395,6 +410,37 @@ def cohorts(request: HttpRequest) -> HttpResponse:
         published_at__isnull=True, cohort__published_at__isnull=False
     ).select_related("city", "cohort")
     return render(request, "reviews/cohorts.html", {"pending": pending, "held": held})
+
+
+def _confirm_publish(request: HttpRequest, cohort: Cohort) -> HttpResponse:
+    """What publishing the cohort does, and the button that does it."""
+    certifications = list(
+        cohort.certifications.filter(superseded_by__isnull=True)
+        .select_related("city")
+        .order_by("city__name")
+    )
+    cities = len({c.city_id for c in certifications})
+    return render(
+        request,
+        "confirm.html",
+        {
+            "question": ngettext(
+                "Publish cohort %(label)s with %(n)s city?",
+                "Publish cohort %(label)s with %(n)s cities?",
+                cities,
+            )
+            % {"label": cohort.label, "n": cities},
+            "consequence": _(
+                "Its decisions become public at once, each city is told by email, and the "
+                "cohort can no longer be changed. This cannot be undone."
+            ),
+            "details": [str(c.city) for c in certifications],
+            "button": _("Publish %(label)s") % {"label": cohort.label},
+            "action": request.path,
+            "hidden": [("cohort", cohort.pk)],
+            "cancel": reverse("reviews:cohorts"),
+        },
+    )
 
 
 @login_required
