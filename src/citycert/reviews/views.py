@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -215,8 +216,10 @@ def declare(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, slug: str) -> HttpResponse:
-    """A reviewer's verdict on every claimed criterion; the level on validated criteria only.
-    Once the assessment is decided, the reviewer reads it here and changes nothing."""
+    """The reviewer's workspace: every criterion with the city's claim and evidence beside the
+    reviewer's verdict and comment, filtered on the server, with progress per practice area.
+    Saving returns to the criterion saved. Once the assessment is decided, the reviewer reads
+    it here and changes nothing."""
     access = authorized(request, slug, Action.VIEW_ASSESSMENT)
     assignment = services.assignment_of(current_user(request), access.city)
     if assignment is None:
@@ -226,34 +229,53 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No assessment to review")
     access.require(Action.VIEW_ASSESSMENT, assessment)
     can_validate = access.can(Action.VALIDATE, assessment)
-    standings = services.standings(assessment)
-    form = VerdictsForm(request.POST or None, codes=[s.answer.criterion.code for s in standings])
+    show = request.GET.get("show", "all")
+    if show not in queries.WORKSPACE_FILTERS:
+        show = "all"
+    rows = queries.workspace(assessment, current_user(request))
+    form = VerdictsForm(request.POST or None, codes=[r.code for r in rows if r.claimed])
     if request.method == "POST":
         access.require(Action.VALIDATE, assessment)
         if form.is_valid():
             try:
                 count = services.validate(assessment, current_user(request), form.verdicts())
                 messages.success(request, _("%(n)s verdicts saved.") % {"n": count})
-                return redirect("reviews:review", access.city.slug)
+                target = reverse("reviews:review", args=[access.city.slug])
+                if show != "all":
+                    target += f"?show={show}"
+                saved = request.POST.get("save", "")
+                if saved in form.codes:
+                    target += f"#criterion-{saved}"
+                return redirect(target)
             except services.ReviewError as exc:
                 messages.error(request, str(exc))
         else:
             messages.error(request, _("Choose each verdict from the list."))
     level, points = services.computed_level(assessment)
-    mine = {
-        v.answer_id: v
-        for v in Validation.objects.filter(
-            answer__assessment=assessment, reviewer=current_user(request), settled=False
-        )
-    }
-    rows = [(s, mine.get(s.answer.pk)) for s in standings]
+    shown = [r for r in rows if r.shown_by(show)]
+    neighbours = _neighbours(shown)
+    claimed = [r for r in rows if r.claimed]
     return render(
         request,
         "reviews/review.html",
         {
             "city": access.city,
             "assessment": assessment,
-            "rows": rows,
+            "sections": [
+                (group, [(row, *neighbours[row.code]) for row in group.rows])
+                for group in queries.by_area(shown)
+            ],
+            "progress": queries.by_area(claimed),
+            "shown": shown,
+            "decided": sum(r.decided for r in claimed),
+            "claimed": len(claimed),
+            "show": show,
+            "filters": [
+                ("all", _("All criteria")),
+                ("claimed", _("Claimed")),
+                ("disagreed", _("My verdict differs from the claim")),
+                ("clarify", _("Needs clarification")),
+            ],
             "level": level,
             "points": points,
             "verdicts": Validation.Verdict.choices,
@@ -261,6 +283,14 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+def _neighbours(rows: list[Any]) -> dict[str, tuple[Any, Any]]:
+    """Each shown criterion's previous and next shown criterion (None at either end)."""
+    return {
+        row.code: (rows[i - 1] if i else None, rows[i + 1] if i + 1 < len(rows) else None)
+        for i, row in enumerate(rows)
+    }
 
 
 def _decide_page(
