@@ -293,12 +293,37 @@ def _neighbours(rows: list[Any]) -> dict[str, tuple[Any, Any]]:
     }
 
 
+def _criteria(assessment: Assessment) -> Any:
+    return assessment.standard.criteria.select_related("area").order_by("position")
+
+
+def _decision_rows(assessment: Assessment, standings: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The reviewers (those who declared no conflict), and each claimed criterion with their
+    verdicts side by side: disagreements between reviewers first, then verdicts that differ
+    from the city's claim, then the rest, each in the Standard's order."""
+    seats = list(
+        Assignment.objects.filter(assessment=assessment, conflict=False).select_related("reviewer")
+    )
+    rows = []
+    for s in standings:
+        by_reviewer = {v.reviewer_id: v for v in s.verdicts}
+        verdicts = [by_reviewer.get(seat.reviewer_id) for seat in seats]
+        given = [v for v in (*s.verdicts, s.settled) if v is not None]
+        differs = any(v.verdict != Validation.Verdict.VALIDATED for v in given)
+        kind = "reviewers" if s.disagreement else "claim" if differs else "agreed"
+        rows.append({"standing": s, "verdicts": verdicts, "kind": kind})
+    order = {"reviewers": 0, "claim": 1, "agreed": 2}
+    rows.sort(key=lambda row: order[row["kind"]])
+    return seats, rows
+
+
 def _decide_page(
     request: HttpRequest, assessment: Assessment, form: DecisionForm, status: int = 200
 ) -> HttpResponse:
     level, points = services.computed_level(assessment)
     standings = services.standings(assessment)
-    codes = list(assessment.standard.criteria.order_by("position").values_list("code", flat=True))
+    seats, rows = _decision_rows(assessment, standings)
+    criteria = list(_criteria(assessment))
     return render(
         request,
         "reviews/decide.html",
@@ -307,12 +332,15 @@ def _decide_page(
             "computed": level,
             "points": points,
             "disagreements": [s for s in standings if s.disagreement],
-            "standings": standings,
+            "to_settle": sum(row["kind"] != "agreed" for row in rows),
+            "seats": seats,
+            "rows": rows,
             "verdicts": [(v, label) for v, label in Validation.Verdict.choices if v != "clarify"],
             "form": form,
+            "clarify_form": ClarificationForm(criteria=criteria, auto_id="cl-%s"),
+            "interaction_form": InteractionForm(criteria=criteria, auto_id="i-%s"),
             "clarifications": assessment.clarifications.prefetch_related("criteria"),
             "interactions": assessment.interactions.prefetch_related("criteria"),
-            "codes": codes,
             "kinds": Interaction.Kind.choices,
             "today": timezone.localdate(),
             "can_decide": assessment.state in ("in_review", "clarification"),
@@ -351,7 +379,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ReviewError as exc:
             messages.error(request, str(exc))
         return redirect("reviews:decide", assessment.pk)
-    form = DecisionForm(request.POST or None, initial={"cohort": services.next_cohort_label()})
+    today = timezone.localdate()
+    form = DecisionForm(
+        request.POST or None,
+        labels=services.cohort_choices(today),
+        expected=services.next_cohort_label(today),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -361,6 +394,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                     rationale=form.cleaned_data["rationale"],
                     difference_reason=form.cleaned_data["difference_reason"],
                     cohort_label=form.cleaned_data["cohort"],
+                    cohort_reason=form.cleaned_data["cohort_reason"],
                     by=current_user(request),
                 )
                 messages.success(
@@ -432,8 +466,7 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 def clarify(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
     assessment = get_object_or_404(Assessment.objects.select_related("standard"), pk=pk)
-    codes = assessment.standard.criteria.order_by("position").values_list("code", flat=True)
-    form = ClarificationForm(request.POST, codes=codes)
+    form = ClarificationForm(request.POST, criteria=_criteria(assessment))
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("reviews:decide", assessment.pk)
@@ -462,8 +495,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
 def record_interaction(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
     assessment = get_object_or_404(Assessment.objects.select_related("standard"), pk=pk)
-    codes = assessment.standard.criteria.order_by("position").values_list("code", flat=True)
-    form = InteractionForm(request.POST, codes=codes)
+    form = InteractionForm(request.POST, criteria=_criteria(assessment))
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("reviews:decide", assessment.pk)
