@@ -89,7 +89,7 @@ def test_another_label_confirmed_with_a_reason_is_used_and_audited() -> None:
     found = Decision.objects.get()
     assert found.cohort.label == later
     entry = LogEntry.objects.get_for_object(found).get(action=LogEntry.Action.CREATE)
-    assert entry.additional_data["cohort_reason"] == "The city's council asked to wait."
+    assert entry.additional_data["cohort_reason"] == "The city asked to wait for its council."
 
 
 def test_a_label_not_offered_is_refused_without_a_crash() -> None:
