@@ -288,6 +288,11 @@ TASKS = {
 # validated criteria) are named in their cohort's announcement, if they opted in.
 HONOR_ROLL_MAX_GAP = env.int("HONOR_ROLL_MAX_GAP", default=3)
 
+# The months in which the program announces a cohort (labelled "YYYY-MM"): a decision belongs
+# to the next announcement on or after the day it is made. The program has not published its
+# rhythm; two a year, in February and August, is the assumption the demo data follows too.
+ANNOUNCEMENT_MONTHS = env.list("ANNOUNCEMENT_MONTHS", cast=int, default=[2, 8])
+
 # A background task still "running" after this many minutes is taken as stopped (its worker
 # was killed or restarted): `citycert recover_work` marks it failed and recovers its work.
 TASK_STALE_MINUTES = env.int("TASK_STALE_MINUTES", default=10)

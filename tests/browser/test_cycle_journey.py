@@ -9,6 +9,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from citycert.reviews.models import Appeal, Cohort
+from citycert.reviews.services import next_cohort_label
 from tests import factories as f
 from tests.browser.conftest import axe_violations, choose_language
 from tests.browser.test_people_pages import sign_in
@@ -65,14 +66,15 @@ def test_re_certification_then_an_appeal(browser, live_server, page) -> None:  #
     assert axe_violations(staff) == []
     staff.get_by_label("Gold").check()
     staff.get_by_label("Rationale").fill("Every claim validated.")
-    staff.get_by_label("Cohort (for example 2026-06)").fill("2026-06")
+    label = next_cohort_label()  # offered first, and chosen already
+    assert staff.get_by_label("Cohort", exact=True).input_value() == label
     staff.get_by_role("button", name="Record the decision").click()
     expect(staff.locator("main")).to_contain_text("the city may appeal until")
     staff.goto("/program/cohorts/")
-    staff.get_by_role("button", name="Publish 2026-06").click()
-    expect(staff.locator("h1")).to_contain_text("Publish cohort 2026-06 with")
-    staff.get_by_role("button", name="Publish 2026-06").click()  # confirmed
-    expect(staff.locator("main")).to_contain_text("Cohort 2026-06 is published")
+    staff.get_by_role("button", name=f"Publish {label}").click()
+    expect(staff.locator("h1")).to_contain_text(f"Publish cohort {label} with")
+    staff.get_by_role("button", name=f"Publish {label}").click()  # confirmed
+    expect(staff.locator("main")).to_contain_text(f"Cohort {label} is published")
 
     # The city is congratulated and given its badge code; the public sees a move up.
     page.goto(f"/my/cities/{c.slug}/assessment/")

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from citycert.reviews.services import next_cohort_label
 from citycert.standards.services import load_files
 from tests import factories as f
 from tests.browser.conftest import axe_violations
@@ -58,7 +59,7 @@ def test_review_to_published_cohort(browser, live_server, published_cleanup) -> 
     assert "DM1 is settled" in staff.inner_text("main")
 
     # A clarification round: asked, seen by the city, answered.
-    staff.select_option("#cl-codes", ["DM3"])
+    staff.check("input[id^=cl-codes][value=DM3]")
     staff.fill("#cl-message", "Which departments share data with partners?")
     staff.fill("#cl-due", (timezone.localdate() + dt.timedelta(days=7)).isoformat())
     staff.get_by_role("button", name="Ask the city").click()
@@ -75,19 +76,20 @@ def test_review_to_published_cohort(browser, live_server, published_cleanup) -> 
     assert "Five departments share data" in staff.inner_text("main")
     staff.get_by_label("Gold").check()
     staff.get_by_label("Rationale").fill("Thirty criteria validated, outcome gate met.")
-    staff.get_by_label("Cohort (for example 2026-06)").fill("2026-06")
+    label = next_cohort_label()  # offered first, and chosen already
+    assert staff.get_by_label("Cohort", exact=True).input_value() == label
     staff.get_by_role("button", name="Record the decision").click()
     assert "decision on Valdivia is recorded" in staff.inner_text("main")
 
     staff.goto("/program/cohorts/")
     assert axe_violations(staff) == []
-    staff.get_by_role("button", name="Publish 2026-06").click()
-    expect(staff.locator("h1")).to_contain_text("Publish cohort 2026-06 with")
-    staff.get_by_role("button", name="Publish 2026-06").click()  # confirmed
-    assert "Cohort 2026-06 is published" in staff.inner_text("main")
+    staff.get_by_role("button", name=f"Publish {label}").click()
+    expect(staff.locator("h1")).to_contain_text(f"Publish cohort {label} with")
+    staff.get_by_role("button", name=f"Publish {label}").click()  # confirmed
+    assert f"Cohort {label} is published" in staff.inner_text("main")
 
-    public = Client().get("/cohorts/2026-06.json").json()
+    public = Client().get(f"/cohorts/{label}.json").json()
     assert [(i["city"], i["level"]) for i in public["new"]] == [("Valdivia", "gold")]
-    staff.goto("/cohorts/2026-06/")
+    staff.goto(f"/cohorts/{label}/")
     assert axe_violations(staff) == []
     assert "Valdivia" in staff.inner_text("main")

@@ -76,14 +76,15 @@ def test_the_team_reviews_decides_and_announces(submitted) -> None:  # type: ign
     assert (level, points) == ("gold", 30)
 
     # A decision that differs from the computed level needs a reason.
+    label = services.next_cohort_label()
     refused = staff.post(
-        decide_url, {"level": "platinum", "rationale": "Strong.", "cohort": "2026-06"}, follow=True
+        decide_url, {"level": "platinum", "rationale": "Strong.", "cohort": label}, follow=True
     )
     assert "differs from the computed level" in refused.text
     assert not Decision.objects.exists()
     staff.post(
         decide_url,
-        {"level": "gold", "rationale": "Validated work on 30 criteria.", "cohort": "2026-06"},
+        {"level": "gold", "rationale": "Validated work on 30 criteria.", "cohort": label},
     )
     decision = Decision.objects.get()
     assert (decision.level, decision.computed_level) == ("gold", "gold")
@@ -91,9 +92,9 @@ def test_the_team_reviews_decides_and_announces(submitted) -> None:  # type: ign
     assert assessment.state == "decided"
 
     # Not public until the cohort is published; then announced as newly certified.
-    assert Client().get("/cohorts/2026-06/").status_code == 404
+    assert Client().get(f"/cohorts/{label}/").status_code == 404
     staff.post("/program/cohorts/", {"cohort": decision.certification.cohort.pk, "confirm": "1"})
-    data = Client().get("/cohorts/2026-06.json").json()
+    data = Client().get(f"/cohorts/{label}.json").json()
     assert data["new"] == [
         {
             "city": "Valdivia",

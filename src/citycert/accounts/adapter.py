@@ -7,6 +7,8 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from citycert.accounts import policy
+
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     """allauth's adapter, sending people to their invitation when they signed up from one, and
@@ -22,11 +24,35 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
+        """Where a person lands after signing in (a `next` parameter wins over this, as
+        allauth asks it first): their invitation, else their work. Program admins land on the
+        review queue; a reviewer with one open review on it (or on the declaration it waits
+        for), one with several on 'My cities', which lists them; everyone else as before."""
+        from django.urls import reverse
+
+        from citycert.assessments.models import Assessment
+
         pending = request.session.pop("invitation_token", None)
         if pending:
-            from django.urls import reverse
-
             return reverse("accounts:invitation", args=[pending])
+        user = request.user
+        if policy.can(user, policy.Action.MANAGE_REVIEWS):
+            return reverse("reviews:queue")
+        if policy.REVIEWER in policy.program_roles(user):
+            # The relation the reviews app declares on the user, not an import of it.
+            open_reviews = list(
+                user.review_assignments.filter(  # type: ignore[union-attr]
+                    assessment__state__in=Assessment.REVIEW_STATES
+                )
+                .exclude(conflict=True)
+                .select_related("assessment__city")[:2]
+            )
+            if len(open_reviews) == 1:
+                mine = open_reviews[0]
+                name = "reviews:declare" if mine.conflict is None else "reviews:review"
+                return reverse(name, args=[mine.assessment.city.slug])
+            if open_reviews:
+                return reverse("accounts:dashboard")
         return str(super().get_login_redirect_url(request))
 
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from citycert.accounts.models import ProgramRole, User
 from citycert.assessments.models import Assessment
 from citycert.standards.models import Level
+from citycert.texts import localize
 
-from .history import LABEL
 from .models import Appeal, Cohort, Interaction, Validation
 
 LEVEL_OR_NONE = [*Level.choices, ("", _("Not certified"))]
@@ -117,6 +117,9 @@ class SettleForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    """The decision, and the cohort that announces it: the next announcement after today,
+    unless the admin confirms another label and says why."""
+
     level = forms.ChoiceField(
         label=_("Level"), choices=LEVEL_OR_NONE, required=False, widget=forms.RadioSelect
     )
@@ -129,18 +132,88 @@ class DecisionForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    cohort = forms.RegexField(
-        label=_("Cohort (for example 2026-06)"),
-        regex=LABEL,
-        max_length=7,
-        error_messages={"invalid": _("Give the cohort as a year and month, for example 2026-06.")},
+    cohort = forms.ChoiceField(
+        label=_("Cohort"),
+        error_messages={
+            "required": _("Choose the cohort from the list."),
+            "invalid_choice": _("Choose the cohort from the list."),
+        },
+    )
+    cohort_anyway = forms.BooleanField(label=_("Use this label anyway"), required=False)
+    cohort_reason = forms.CharField(
+        label=_("Why this cohort and not the next announcement"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args: Any, labels: Sequence[str], expected: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        self.fields["cohort"].choices = [(label, label) for label in labels]  # type: ignore[attr-defined]
+        self.initial.setdefault("cohort", expected)
 
-class ClarificationForm(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        label = data.get("cohort")
+        if not label or label == self.expected:
+            data["cohort_reason"] = ""
+            return data
+        if not data.get("cohort_anyway"):
+            self.add_error(
+                "cohort",
+                _(
+                    "A decision made today is announced in cohort %(expected)s. To use "
+                    "%(label)s, tick “Use this label anyway” and say why."
+                )
+                % {"expected": self.expected, "label": label},
+            )
+        elif not (data.get("cohort_reason") or "").strip():
+            self.add_error(
+                "cohort_reason",
+                _("Say why the decision is announced in cohort %(label)s.") % {"label": label},
+            )
+        return data
+
+
+def criteria_by_area(criteria: Iterable[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Choices of criteria grouped by practice area, in the Standard's order (criteria with
+    their area selected)."""
+    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    for criterion in criteria:
+        area = criterion.area
+        group = groups.setdefault(area.pk, (localize(area.name).text, []))
+        group[1].append((criterion.code, f"{criterion.code} {localize(criterion.title).text}"))
+    return list(groups.values())
+
+
+class GroupedCriteria:
+    """A form whose `codes` field offers criteria as checkboxes grouped by practice area."""
+
+    fields: dict[str, forms.Field]
+
+    def _group_codes(self, criteria: Iterable[Any]) -> None:
+        grouped = criteria_by_area(criteria)
+        self.fields["codes"].choices = grouped  # type: ignore[attr-defined]
+        self._area_of = {code: area for area, options in grouped for code, _label in options}
+        self._areas = [area for area, _options in grouped]
+
+    def groups(self) -> list[tuple[str, list[Any]]]:
+        """Each practice area with its checkboxes (bound widgets), for fieldsets."""
+        found: dict[str, list[Any]] = {area: [] for area in self._areas}
+        for box in self["codes"]:  # type: ignore[index]
+            found[self._area_of[str(box.data["value"])]].append(box)
+        return list(found.items())
+
+
+class ClarificationForm(GroupedCriteria, forms.Form):
     codes = forms.MultipleChoiceField(
         label=_("Criteria it is about"),
-        error_messages={"required": _("Choose the criteria the question is about.")},
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose the criteria the question is about."),
+            "invalid_choice": _("Choose the criteria the question is about."),
+        },
     )
     message = forms.CharField(
         label=_("What is unclear"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
@@ -151,9 +224,9 @@ class ClarificationForm(forms.Form):
         error_messages={"invalid": _("Give the due date as a date.")},
     )
 
-    def __init__(self, *args: Any, codes: Iterable[str], **kwargs: Any):
+    def __init__(self, *args: Any, criteria: Iterable[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["codes"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]
+        self._group_codes(criteria)
 
 
 class ReplyForm(forms.Form):
@@ -165,7 +238,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class InteractionForm(forms.Form):
+class InteractionForm(GroupedCriteria, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Interaction.Kind.choices)
     held_on = forms.DateField(
         label=_("Date"),
@@ -174,11 +247,13 @@ class InteractionForm(forms.Form):
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
     people_met = forms.CharField(label=_("People met"), max_length=2000)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=10000)
-    codes = forms.MultipleChoiceField(label=_("Criteria it informed"), required=False)
+    codes = forms.MultipleChoiceField(
+        label=_("Criteria it informed"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
-    def __init__(self, *args: Any, codes: Iterable[str], **kwargs: Any):
+    def __init__(self, *args: Any, criteria: Iterable[Any], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["codes"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]
+        self._group_codes(criteria)
 
 
 class PublishCohortForm(forms.Form):

@@ -264,11 +264,18 @@ class Decision(models.Model):
     )
     decided_at = models.DateTimeField(auto_now_add=True)
 
+    #: Why the decision takes a cohort other than the next announcement, when it does: kept
+    #: in the audit trail's record of the decision (not a column).
+    cohort_reason = ""
+
     def __str__(self) -> str:
         return f"{self.assessment}: {self.level or 'not certified'}"
 
     def get_additional_data(self) -> dict[str, Any]:
-        return {"city_id": self.assessment.city_id}
+        data: dict[str, Any] = {"city_id": self.assessment.city_id}
+        if self.cohort_reason:
+            data["cohort_reason"] = self.cohort_reason
+        return data
 
 
 class Clarification(models.Model):

@@ -4,6 +4,7 @@ what has been announced is ever shown in public."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from citycert.assessments.models import Assessment
+from citycert.assessments.models import Answer, Assessment
 
 from . import renewal
 from .history import cities_certified_to_date
@@ -23,6 +24,7 @@ from .models import (
     Cohort,
     Decision,
     Panelist,
+    Validation,
 )
 
 
@@ -161,3 +163,91 @@ def renewals(today: dt.date, days: int = 180) -> list[renewal.Renewal]:
         if r.certification.valid_until is not None
         and abs((r.certification.valid_until - today).days) <= days
     ]
+
+
+# The reviewer's workspace -----------------------------------------------------------------
+
+#: The workspace's filters, by the value of its `show` parameter.
+WORKSPACE_FILTERS = ("all", "claimed", "disagreed", "clarify")
+
+
+@dataclass(frozen=True)
+class WorkspaceRow:
+    """One criterion of the assessment as its reviewer works on it: the city's answer and
+    the reviewer's own verdict on it (None until they give one)."""
+
+    answer: Answer
+    mine: Validation | None
+
+    @property
+    def code(self) -> str:
+        return str(self.answer.criterion.code)
+
+    @property
+    def claimed(self) -> bool:
+        return self.answer.status == Answer.Status.CLAIMED
+
+    @property
+    def decided(self) -> bool:
+        """A claim the reviewer has validated or not (a question to the city is not yet)."""
+        return self.mine is not None and self.mine.verdict != Validation.Verdict.CLARIFY
+
+    @property
+    def disagrees(self) -> bool:
+        """The reviewer's verdict differs from the city's claim that the criterion is met."""
+        return self.mine is not None and self.mine.verdict != Validation.Verdict.VALIDATED
+
+    @property
+    def needs_clarification(self) -> bool:
+        return self.mine is not None and self.mine.verdict == Validation.Verdict.CLARIFY
+
+    def shown_by(self, show: str) -> bool:
+        return {
+            "claimed": self.claimed,
+            "disagreed": self.disagrees,
+            "clarify": self.needs_clarification,
+        }.get(show, True)
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    area: Any
+    rows: list[WorkspaceRow]
+
+    @property
+    def claimed(self) -> int:
+        return sum(r.claimed for r in self.rows)
+
+    @property
+    def decided(self) -> int:
+        return sum(r.decided for r in self.rows if r.claimed)
+
+
+def workspace(assessment: Assessment, reviewer: Any) -> list[WorkspaceRow]:
+    """Every criterion of the assessment in the Standard's order, with its practice area,
+    checklist, evidence files and the reviewer's own verdict: a fixed number of queries,
+    however many criteria there are."""
+    answers = (
+        Answer.objects.filter(assessment=assessment)
+        .select_related("criterion__area")
+        .prefetch_related(
+            "criterion__checklist_items",
+            "evidence",
+            Prefetch(
+                "validations",
+                Validation.objects.filter(reviewer=reviewer, settled=False),
+                to_attr="mine",
+            ),
+        )
+        .order_by("criterion__position")
+    )
+    return [WorkspaceRow(a, a.mine[0] if a.mine else None) for a in answers]
+
+
+def by_area(rows: list[WorkspaceRow]) -> list[AreaProgress]:
+    """The rows grouped by practice area, in the Standard's order."""
+    groups: dict[int, AreaProgress] = {}
+    for row in rows:
+        area = row.answer.criterion.area
+        groups.setdefault(area.pk, AreaProgress(area, [])).rows.append(row)
+    return list(groups.values())

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -39,6 +40,7 @@ from .models import (
     Decision,
     Interaction,
     Validation,
+    cohort_key,
 )
 
 REVIEWERS_PER_ASSESSMENT = 2
@@ -274,18 +276,33 @@ def settle(answer: Answer, verdict: str, by: User, comment: str = "") -> Validat
     return settled
 
 
+def announcement_labels(today: dt.date | None = None, count: int = 3) -> list[str]:
+    """The labels of the next `count` announcements on or after `today`, in the months the
+    program announces (settings.ANNOUNCEMENT_MONTHS)."""
+    today = today or timezone.localdate()
+    months = sorted({m for m in settings.ANNOUNCEMENT_MONTHS if 1 <= m <= 12}) or [today.month]
+    labels: list[str] = []
+    year = today.year
+    while len(labels) < count:
+        labels += [f"{year}-{m:02d}" for m in months if (year, m) >= (today.year, today.month)]
+        year += 1
+    return labels[:count]
+
+
 def next_cohort_label(today: dt.date | None = None) -> str:
-    """The label of the next announcement: the first cohort in preparation, else this month."""
-    pending = Cohort.objects.filter(published_at__isnull=True).order_by("label").first()
-    if pending is not None:
-        return pending.label
-    return f"{(today or timezone.localdate()):%Y-%m}"
+    """The label a decision made `today` belongs to: the next announcement."""
+    return announcement_labels(today, 1)[0]
+
+
+def cohort_choices(today: dt.date | None = None) -> list[str]:
+    """The labels a decision may take: the next announcements and any other cohort still in
+    preparation, in order."""
+    pending = Cohort.objects.filter(published_at__isnull=True).values_list("label", flat=True)
+    return sorted({*announcement_labels(today), *pending}, key=cohort_key)
 
 
 def current_award(city: City) -> Certification | None:
     """The city's latest published, current award (not a "not re-certified" record)."""
-    from .models import cohort_key
-
     awards = (
         Certification.objects.filter(city=city, published_at__isnull=False, superseded_by=None)
         .exclude(event=Certification.Event.NOT_RECERTIFIED)
@@ -303,11 +320,14 @@ def decide(
     difference_reason: str,
     cohort_label: str,
     by: User,
+    cohort_reason: str = "",
 ) -> Decision:
     """Record the final decision. A level becomes a certification in the (unpublished) cohort,
     announced when the cohort is published. A not-certified decision on a city that was
     certified before becomes a "not re-certified" record in that cohort. The city is told,
-    and may appeal within the version's appeal window."""
+    and may appeal within the version's appeal window. `cohort_reason` says why the decision
+    takes a label other than the next announcement; the audit trail keeps it with the
+    decision."""
     assessment = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("city", "standard", "outcome_option")
@@ -362,7 +382,7 @@ def decide(
             source=_("Decision of the certification team"),
         )
     window = rules.for_standard(assessment.standard).appeal_window_days
-    decision = Decision.objects.create(
+    decision = Decision(
         assessment=assessment,
         cohort=cohort,
         silver_gap=plan.size,
@@ -374,6 +394,8 @@ def decide(
         appeal_until=timezone.localdate() + dt.timedelta(days=window),
         decided_by=by,
     )
+    decision.cohort_reason = cohort_reason.strip()
+    decision.save()
     workflow.close(assessment, by)
     notify(
         "decision_recorded",

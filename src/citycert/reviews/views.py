@@ -217,8 +217,10 @@ def declare(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, slug: str) -> HttpResponse:
-    """A reviewer's verdict on every claimed criterion; the level on validated criteria only.
-    Once the assessment is decided, the reviewer reads it here and changes nothing."""
+    """The reviewer's workspace: every criterion with the city's claim and evidence beside the
+    reviewer's verdict and comment, filtered on the server, with progress per practice area.
+    Saving returns to the criterion saved. Once the assessment is decided, the reviewer reads
+    it here and changes nothing."""
     access = authorized(request, slug, Action.VIEW_ASSESSMENT)
     assignment = services.assignment_of(current_user(request), access.city)
     if assignment is None:
@@ -228,34 +230,53 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("No assessment to review")
     access.require(Action.VIEW_ASSESSMENT, assessment)
     can_validate = access.can(Action.VALIDATE, assessment)
-    standings = services.standings(assessment)
-    form = VerdictsForm(request.POST or None, codes=[s.answer.criterion.code for s in standings])
+    show = request.GET.get("show", "all")
+    if show not in queries.WORKSPACE_FILTERS:
+        show = "all"
+    rows = queries.workspace(assessment, current_user(request))
+    form = VerdictsForm(request.POST or None, codes=[r.code for r in rows if r.claimed])
     if request.method == "POST":
         access.require(Action.VALIDATE, assessment)
         if form.is_valid():
             try:
                 count = services.validate(assessment, current_user(request), form.verdicts())
                 messages.success(request, _("%(n)s verdicts saved.") % {"n": count})
-                return redirect("reviews:review", access.city.slug)
+                target = reverse("reviews:review", args=[access.city.slug])
+                if show != "all":
+                    target += f"?show={show}"
+                saved = request.POST.get("save", "")
+                if saved in form.codes:
+                    target += f"#criterion-{saved}"
+                return redirect(target)
             except services.ReviewError as exc:
                 messages.error(request, str(exc))
         else:
             messages.error(request, _("Choose each verdict from the list."))
     level, points = services.computed_level(assessment)
-    mine = {
-        v.answer_id: v
-        for v in Validation.objects.filter(
-            answer__assessment=assessment, reviewer=current_user(request), settled=False
-        )
-    }
-    rows = [(s, mine.get(s.answer.pk)) for s in standings]
+    shown = [r for r in rows if r.shown_by(show)]
+    neighbours = _neighbours(shown)
+    claimed = [r for r in rows if r.claimed]
     return render(
         request,
         "reviews/review.html",
         {
             "city": access.city,
             "assessment": assessment,
-            "rows": rows,
+            "sections": [
+                (group, [(row, *neighbours[row.code]) for row in group.rows])
+                for group in queries.by_area(shown)
+            ],
+            "progress": queries.by_area(claimed),
+            "shown": shown,
+            "decided": sum(r.decided for r in claimed),
+            "claimed": len(claimed),
+            "show": show,
+            "filters": [
+                ("all", _("All criteria")),
+                ("claimed", _("Claimed")),
+                ("disagreed", _("My verdict differs from the claim")),
+                ("clarify", _("Needs clarification")),
+            ],
             "level": level,
             "points": points,
             "verdicts": Validation.Verdict.choices,
@@ -265,12 +286,45 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _neighbours(rows: list[Any]) -> dict[str, tuple[Any, Any]]:
+    """Each shown criterion's previous and next shown criterion (None at either end)."""
+    return {
+        row.code: (rows[i - 1] if i else None, rows[i + 1] if i + 1 < len(rows) else None)
+        for i, row in enumerate(rows)
+    }
+
+
+def _criteria(assessment: Assessment) -> Any:
+    return assessment.standard.criteria.select_related("area").order_by("position")
+
+
+def _decision_rows(assessment: Assessment, standings: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The reviewers (those who declared no conflict), and each claimed criterion with their
+    verdicts side by side: disagreements between reviewers first, then verdicts that differ
+    from the city's claim, then the rest, each in the Standard's order."""
+    seats = list(
+        Assignment.objects.filter(assessment=assessment, conflict=False).select_related("reviewer")
+    )
+    rows = []
+    for s in standings:
+        by_reviewer = {v.reviewer_id: v for v in s.verdicts}
+        verdicts = [by_reviewer.get(seat.reviewer_id) for seat in seats]
+        given = [v for v in (*s.verdicts, s.settled) if v is not None]
+        differs = any(v.verdict != Validation.Verdict.VALIDATED for v in given)
+        kind = "reviewers" if s.disagreement else "claim" if differs else "agreed"
+        rows.append({"standing": s, "verdicts": verdicts, "kind": kind})
+    order = {"reviewers": 0, "claim": 1, "agreed": 2}
+    rows.sort(key=lambda row: order[row["kind"]])
+    return seats, rows
+
+
 def _decide_page(
     request: HttpRequest, assessment: Assessment, form: DecisionForm, status: int = 200
 ) -> HttpResponse:
     level, points = services.computed_level(assessment)
     standings = services.standings(assessment)
-    codes = list(assessment.standard.criteria.order_by("position").values_list("code", flat=True))
+    seats, rows = _decision_rows(assessment, standings)
+    criteria = list(_criteria(assessment))
     return render(
         request,
         "reviews/decide.html",
@@ -279,12 +333,15 @@ def _decide_page(
             "computed": level,
             "points": points,
             "disagreements": [s for s in standings if s.disagreement],
-            "standings": standings,
+            "to_settle": sum(row["kind"] != "agreed" for row in rows),
+            "seats": seats,
+            "rows": rows,
             "verdicts": [(v, label) for v, label in Validation.Verdict.choices if v != "clarify"],
             "form": form,
+            "clarify_form": ClarificationForm(criteria=criteria, auto_id="cl-%s"),
+            "interaction_form": InteractionForm(criteria=criteria, auto_id="i-%s"),
             "clarifications": assessment.clarifications.prefetch_related("criteria"),
             "interactions": assessment.interactions.prefetch_related("criteria"),
-            "codes": codes,
             "kinds": Interaction.Kind.choices,
             "today": timezone.localdate(),
             "can_decide": assessment.state in ("in_review", "clarification"),
@@ -323,7 +380,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ReviewError as exc:
             messages.error(request, str(exc))
         return redirect("reviews:decide", assessment.pk)
-    form = DecisionForm(request.POST or None, initial={"cohort": services.next_cohort_label()})
+    today = timezone.localdate()
+    form = DecisionForm(
+        request.POST or None,
+        labels=services.cohort_choices(today),
+        expected=services.next_cohort_label(today),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -333,6 +395,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                     rationale=form.cleaned_data["rationale"],
                     difference_reason=form.cleaned_data["difference_reason"],
                     cohort_label=form.cleaned_data["cohort"],
+                    cohort_reason=form.cleaned_data["cohort_reason"],
                     by=current_user(request),
                 )
                 messages.success(
@@ -448,8 +511,7 @@ def _confirm_publish(request: HttpRequest, cohort: Cohort) -> HttpResponse:
 def clarify(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
     assessment = get_object_or_404(Assessment.objects.select_related("standard"), pk=pk)
-    codes = assessment.standard.criteria.order_by("position").values_list("code", flat=True)
-    form = ClarificationForm(request.POST, codes=codes)
+    form = ClarificationForm(request.POST, criteria=_criteria(assessment))
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("reviews:decide", assessment.pk)
@@ -478,8 +540,7 @@ def clarify(request: HttpRequest, pk: int) -> HttpResponse:
 def record_interaction(request: HttpRequest, pk: int) -> HttpResponse:
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
     assessment = get_object_or_404(Assessment.objects.select_related("standard"), pk=pk)
-    codes = assessment.standard.criteria.order_by("position").values_list("code", flat=True)
-    form = InteractionForm(request.POST, codes=codes)
+    form = InteractionForm(request.POST, criteria=_criteria(assessment))
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("reviews:decide", assessment.pk)
