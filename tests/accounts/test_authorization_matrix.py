@@ -142,7 +142,10 @@ TABLE: dict[str, Route] = {
     "public:stats": Route(none, everyone(200)),
     "public:badge_svg": Route(lambda w: {"slug": w.b.slug}, everyone(200)),
     "public:badge_json": Route(lambda w: {"slug": w.b.slug}, everyone(200)),
+    "public:badge_shields": Route(lambda w: {"slug": w.b.slug}, everyone(200)),
     "public:data": Route(none, everyone(200)),
+    "public:datapackage": Route(none, everyone(200)),
+    "public:favicon": Route(none, everyone(301)),
     "public:data_file": Route(lambda w: {"dataset": "history", "fmt": "csv"}, everyone(200)),
     "public:edit_profile": Route(
         city_a,

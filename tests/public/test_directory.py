@@ -103,3 +103,14 @@ def test_the_map_zooms_in_on_the_cities_the_filters_find(world: World, client: C
     assert "the map zooms in on them" in chile
     assert view_width(chile) < view_width(whole)
     assert "Valdivia" in chile
+
+
+def test_a_city_found_by_its_region_says_so(world: World, client: Client) -> None:
+    html = client.get("/cities/", {"q": "sao paulo"}).text
+    row = html.split("<tbody>")[1].split("</tr>")[0]
+    assert "Mogi das Cruzes" in row and "(matches region: São Paulo)" in row
+    by_name = client.get("/cities/", {"q": "mogi"}).text
+    assert "Mogi das Cruzes" in by_name and "matches region" not in by_name
+    antioquia = client.get("/cities/", {"q": "antioquia"}).text
+    assert names(antioquia) == ["Medellín", "Rionegro"]
+    assert antioquia.count("(matches region: Antioquia)") == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,15 @@ def test_validity_runs_a_number_of_years_even_from_29_february() -> None:
 
     assert years_after(dt.date(2024, 2, 29), 3) == dt.date(2027, 2, 28)
     assert years_after(dt.date(2025, 6, 1), 3) == dt.date(2028, 6, 1)
+
+
+def test_imported_cohorts_carry_their_announcement_date(client: Client) -> None:
+    call_command("import_history", verbosity=0)
+    published = dict(Cohort.objects.values_list("label", "published_at"))
+    assert published["2018-01"] == timezone.make_aware(dt.datetime(2018, 1, 1))
+    assert published["2019"] == timezone.make_aware(dt.datetime(2019, 1, 1))
+    assert published["2024-06"] == timezone.make_aware(dt.datetime(2024, 6, 1))
+    first_round = Certification.objects.filter(cohort__label="2018-01")
+    assert {c.published_at for c in first_round} == {published["2018-01"]}
+    listed = {c["label"]: c["published_at"] for c in client.get("/api/v1/cohorts").json()}
+    assert listed["2021-12"].startswith("2021-12-01")

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from . import queries
 
@@ -22,7 +23,7 @@ from . import queries
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: str  # "string", "integer", "number", "boolean", "date"
+    type: str  # "string", "integer", "number", "boolean", "date" (Table Schema's names)
     description: Promise
     nullable: bool = False
 
@@ -110,6 +111,7 @@ class Dataset:
     description: Promise
     fields: tuple[Field, ...]
     records: Callable[[], Iterable[dict[str, Any]]]
+    primary_key: tuple[str, ...] = ()
 
 
 DATASETS = {
@@ -119,6 +121,7 @@ DATASETS = {
         _("One row per certified city, with its current level."),
         CITY_FIELDS,
         queries.export_cities,
+        primary_key=("slug",),
     ),
     "history": Dataset(
         "history",
@@ -126,6 +129,8 @@ DATASETS = {
         _("One row per certification announced: every city's full public history."),
         HISTORY_FIELDS,
         queries.export_history,
+        # A correction replaces the record it corrects: one current record per city and cohort.
+        primary_key=("slug", "cohort"),
     ),
 }
 FORMATS = {
@@ -189,3 +194,91 @@ WRITERS: dict[str, Callable[[Dataset], Iterator[str]]] = {
     "json": as_json,
     "geojson": as_geojson,
 }
+
+
+def table_schema(dataset: Dataset) -> dict[str, Any]:
+    """The dataset's fields as a Frictionless Table Schema (https://specs.frictionlessdata.io)."""
+    fields = []
+    for f in dataset.fields:
+        described: dict[str, Any] = {
+            "name": f.name,
+            "type": f.type,
+            "description": str(f.description),
+        }
+        if f.type == "boolean":
+            described |= {"trueValues": ["true"], "falseValues": ["false"]}
+        fields.append(described)
+    schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
+    if dataset.primary_key:
+        schema["primaryKey"] = list(dataset.primary_key)
+    return schema
+
+
+def datapackage(homepage: str) -> dict[str, Any]:
+    """Every file of the open data, described as one Frictionless Data Package whose paths are
+    relative to it (it is served beside them). In English: the descriptor is one file for
+    everyone, like the data."""
+    with override("en"):
+        resources: list[dict[str, Any]] = []
+        for dataset in DATASETS.values():
+            schema = table_schema(dataset)
+            common = {
+                "title": str(dataset.title),
+                "description": str(dataset.description),
+                "encoding": "utf-8",
+            }
+            resources.append(
+                {
+                    "name": f"{dataset.name}-csv",
+                    "path": f"{dataset.name}.csv",
+                    "profile": "tabular-data-resource",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    **common,
+                    "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                    "schema": schema,
+                }
+            )
+            resources.append(
+                {
+                    "name": f"{dataset.name}-json",
+                    "path": f"{dataset.name}.json",
+                    "profile": "tabular-data-resource",
+                    "format": "json",
+                    "mediatype": "application/json",
+                    **common,
+                    # The records are the objects under "records"; the other keys describe them.
+                    "dialect": {"json": {"keyed": True, "property": "records"}},
+                    "schema": schema,
+                }
+            )
+            resources.append(
+                {
+                    "name": f"{dataset.name}-geojson",
+                    "path": f"{dataset.name}.geojson",
+                    "profile": "data-resource",
+                    "format": "geojson",
+                    "mediatype": "application/geo+json",
+                    **common,
+                    "description": str(
+                        _(
+                            "The same records as a GeoJSON FeatureCollection: a point per "
+                            "record, the other fields as its properties."
+                        )
+                    ),
+                }
+            )
+        return {
+            "profile": "data-package",
+            "name": "citycert-open-data",
+            "title": str(_("citycert: certified cities and their history")),
+            "description": str(
+                _(
+                    "The city governments the program has certified, with their current level, "
+                    "and every certification announced."
+                )
+            ),
+            "homepage": homepage,
+            "sources": [{"title": "GeoNames", "path": "https://www.geonames.org/"}],
+            "resources": resources,
+        }

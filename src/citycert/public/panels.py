@@ -30,7 +30,7 @@ def certification(request: HttpRequest, access: Any, city: Any, assessment: Any)
             "row": row,
             "standing": standing,
             "fresh": row.awarded_on is not None and (today - row.awarded_on).days <= 90,
-            "embed": badge.embed_code(row, request),
+            "embed": badge.embed_code(row, request, badge.page_language()),
         },
         order=5,
     )

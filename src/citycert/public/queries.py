@@ -74,6 +74,25 @@ def listings(query: DirectoryQuery) -> QuerySet[Listing]:
     return rows.order_by(*SORTS.get(query.sort, SORTS["name"])[1])
 
 
+def found_by_region(q: str, rows: Iterable[Listing]) -> set[int]:
+    """The rows a search found through their state, province or region rather than their
+    name: the directory says so beside them, or a reader wonders why the city is there."""
+    words = normalize(q).split()
+    if not words:
+        return set()
+    found = set()
+    for row in rows:
+        name = normalize(row.name)
+        if not all(w in name for w in words) and any(w in normalize(row.admin_area) for w in words):
+            found.add(row.pk)
+    return found
+
+
+def listed_slugs(city_ids: Iterable[int]) -> set[str]:
+    """The slugs of those cities that have a public profile (one query)."""
+    return set(Listing.objects.filter(city_id__in=set(city_ids)).values_list("slug", flat=True))
+
+
 @dataclass
 class Facets:
     """The values the directory can be filtered by (only those some certified city has)."""

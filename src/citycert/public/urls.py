@@ -5,6 +5,7 @@ from . import views
 app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("cohorts/", views.cohorts, name="cohorts"),
     re_path(
         r"^cohorts/(?P<label>[0-9]{4}(?:-[0-9]{2})?)\.json$", views.cohort_json, name="cohort_json"
@@ -16,8 +17,10 @@ urlpatterns = [
     path("stats/", views.stats, name="stats"),
     # The format is chosen by the suffix alone, never by the Accept header.
     path("badge/<slug:slug>.svg", views.badge_svg, name="badge_svg"),
+    path("badge/<slug:slug>.shields.json", views.badge_shields, name="badge_shields"),
     path("badge/<slug:slug>.json", views.badge_json, name="badge_json"),
     path("data/", views.data_page, name="data"),
+    path("data/datapackage.json", views.datapackage, name="datapackage"),
     re_path(
         r"^data/(?P<dataset>[a-z]+)\.(?P<fmt>csv|json|geojson)$", views.data_file, name="data_file"
     ),

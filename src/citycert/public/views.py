@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,6 +33,12 @@ PER_PAGE = 50
 
 
 @require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon."""
+    return redirect(static("citycert/favicon.svg"), permanent=True)
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     current = StandardVersion.objects.filter(status=StandardVersion.Status.CURRENT).first()
     return render(request, "public/home.html", {"current": current})
@@ -48,7 +55,8 @@ def cohorts(request: HttpRequest) -> HttpResponse:
 @public_response()
 def cohort(request: HttpRequest, label: str) -> HttpResponse:
     summary = certifications.cohort_summary(certifications.published_cohort(label))
-    return render(request, "public/cohort.html", summary)
+    listed = queries.listed_slugs(c.city_id for c in summary["certifications"])
+    return render(request, "public/cohort.html", {**summary, "listed": listed})
 
 
 @require_safe
@@ -92,6 +100,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "page_query": filters,
             "filters": filters.urlencode(),
             "filtered": any(v for k, v in vars(query).items() if k != "sort"),
+            "by_region": queries.found_by_region(query.q, page),
         },
     )
     asked = request.GET.get("page", "").strip()
@@ -149,7 +158,8 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
             "country": queries.country_name(row.country),
             "events": queries.history(row),
             "status": row.status(),
-            "embed": badges.embed_code(row, request),
+            "embed": badges.embed_code(row, request, badges.page_language()),
+            "badge_src": badges.badge_path(row.slug, badges.page_language()),
         },
     )
 
@@ -231,6 +241,18 @@ def badge_svg(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@public_response(shared=True, params=("lang",))
+def badge_shields(request: HttpRequest, slug: str) -> HttpResponse:
+    """The badge as a shields.io endpoint, for README files and dashboards that use shields."""
+    row = queries.listing(slug)
+    language = _badge_language(request)
+    data = badges.shields(row, status=row.status(), language=language)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response if request.GET.get("lang", "en") == language else dont_keep(response)
+
+
+@require_safe
 @public_response(shared=True)
 def badge_json(request: HttpRequest, slug: str) -> HttpResponse:
     row = queries.listing(slug)
@@ -262,6 +284,18 @@ def data_page(request: HttpRequest) -> HttpResponse:
         "public/data.html",
         {"datasets": opendata.DATASETS.values(), "formats": list(opendata.FORMATS)},
     )
+
+
+@require_safe
+@public_response(shared=True)
+def datapackage(request: HttpRequest) -> HttpResponse:
+    """The open data described as a Frictionless Data Package, beside the files it names."""
+    descriptor = opendata.datapackage(homepage=request.build_absolute_uri(reverse("public:data")))
+    response = HttpResponse(
+        json.dumps(descriptor, ensure_ascii=False, indent=1), content_type="application/json"
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_safe

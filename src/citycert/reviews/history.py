@@ -10,6 +10,7 @@ file twice changes nothing.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable
@@ -238,7 +239,6 @@ def import_history(text: str) -> ImportResult:
     if errors:
         raise HistoryError(errors)
 
-    now = timezone.now()
     for row, event in planned:
         city = cities.get(row.place.gazetteer_id)
         if city is None:
@@ -246,8 +246,9 @@ def import_history(text: str) -> ImportResult:
             city.save()
             cities[row.place.gazetteer_id] = city
             result.cities_created += 1
+        announced = announced_at(row.cohort)
         cohort, _created = Cohort.objects.get_or_create(
-            label=row.cohort, defaults={"published_at": now}
+            label=row.cohort, defaults={"published_at": announced}
         )
         Certification.objects.create(
             city=city,
@@ -257,13 +258,20 @@ def import_history(text: str) -> ImportResult:
             event=event,
             event_given=bool(row.event),
             source=row.source,
-            published_at=cohort.published_at or now,
+            published_at=cohort.published_at or announced,
         )
         result.created += 1
         result.cohorts.add(row.cohort)
     if planned:
         announce({cities[row.place.gazetteer_id].pk for row, _event in planned})
     return result
+
+
+def announced_at(label: str) -> dt.datetime:
+    """When an imported cohort was announced, as precisely as its label records it: the first
+    day of its month, or of its year for a label without one (the sources give no day)."""
+    year, month = cohort_key(label)
+    return timezone.make_aware(dt.datetime(year, month or 1, 1))
 
 
 def announce(city_ids: Iterable[int]) -> None:
