@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citycert.accounts.audit import record_read
@@ -531,7 +532,17 @@ def import_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             imported = spreadsheet.import_workbook(upload.read(), meta, criteria)
             count = services.import_answers(assessment, imported, current_user(request))
-            messages.success(request, _("%(n)s answers were imported.") % {"n": count})
+            messages.success(
+                request,
+                ngettext(
+                    "The spreadsheet was imported: %(n)s answer changed.",
+                    "The spreadsheet was imported: %(n)s answers changed.",
+                    count,
+                )
+                % {"n": count}
+                if count
+                else _("The spreadsheet was imported: no answer changed."),
+            )
             return redirect("assessments:overview", city.slug)
         except spreadsheet.SpreadsheetError as exc:
             errors = exc.errors
