@@ -14,8 +14,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from citycert.accounts.audit import record_read
@@ -26,7 +26,7 @@ from citycert.standards.queries import scoring_spec
 from citycert.texts import localize
 from citycert.web import authorized, current_user, safe_next, visible_assessment
 
-from . import evidence_files, panels, scores, services, snapshot, spreadsheet
+from . import evidence_files, keeping, panels, scores, services, snapshot, spreadsheet
 from .forms import AnswerForm, AssignForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
 from .models import Answer, Assessment, Evidence, NetworkMembership, Snapshot
 
@@ -43,10 +43,17 @@ def snapshot_form(request: HttpRequest) -> HttpResponse:
             questionnaire=q.code,
             answers={question.key: form.cleaned_data[question.key] for question in q.questions},
             city_name=form.cleaned_data["city_name"],
+            person=current_user(request) if request.user.is_authenticated else None,
         )
-        request.session.setdefault("snapshots", [])
-        request.session["snapshots"] = [*request.session["snapshots"], str(taken.pk)][-10:]
+        keeping.remember(request.session, taken)
         request.session["join_network"] = form.cleaned_data["join_network"]
+        if form.cleaned_data["email"]:
+            keeping.email_link(taken, form.cleaned_data["email"], get_language())
+            messages.info(
+                request,
+                _("We are emailing the link to your result to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
         return redirect("assessments:snapshot_result", taken.pk)
     return render(request, "assessments/snapshot_form.html", {"form": form})
 
@@ -55,12 +62,11 @@ def snapshot_form(request: HttpRequest) -> HttpResponse:
 def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
     """The result, at once; signed in, the person keeps it for one of their cities."""
     taken = get_object_or_404(Snapshot, pk=pk)
-    if taken.person_id is not None and taken.person_id != request.user.pk:
+    may = keeping.opens(taken, request.user, request.session, request.GET.get("key", ""))
+    if may is None:
         raise Http404("No such snapshot")
-    if taken.person_id is None and str(taken.pk) not in request.session.get("snapshots", []):
-        raise Http404("No such snapshot")
-    q = snapshot.questionnaire(taken.questionnaire)
-    result = snapshot.evaluate(q, taken.answers)
+    if may == "read":
+        return _snapshot_page(request, taken, cities=[], can_keep=False)
     cities = []
     if request.user.is_authenticated:
         cities = list(City.objects.filter(memberships__user=request.user))
@@ -84,6 +90,14 @@ def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
                 return redirect("assessments:overview", chosen.slug)
     elif request.method == "POST":
         return redirect(f"{reverse('account_login')}?next={request.path}")
+    return _snapshot_page(request, taken, cities=cities, can_keep=True)
+
+
+def _snapshot_page(
+    request: HttpRequest, taken: Snapshot, *, cities: list[City], can_keep: bool
+) -> HttpResponse:
+    q = snapshot.questionnaire(taken.questionnaire)
+    result = snapshot.evaluate(q, taken.answers)
     names = {a.code: a.name.as_dict() for a in packaged(q.standard).practice_areas}
     return render(
         request,
@@ -94,6 +108,7 @@ def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
             "areas": [(names[a.area], a) for a in result.areas],
             "questionnaire": q,
             "cities": cities,
+            "can_keep": can_keep,
         },
     )
 
