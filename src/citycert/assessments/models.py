@@ -37,8 +37,9 @@ class NetworkMembership(models.Model):
 
 
 class Snapshot(models.Model):
-    """A quick data snapshot: a short questionnaire anyone can take, kept for a city once the
-    person signs in. Found by an unguessable id until then."""
+    """A quick data snapshot: a short questionnaire anyone can take. `person` owns it: who took
+    it signed in, or signed in later from the browser that took it (see keeping.py); the owner
+    may keep it for one of their cities. Found by an unguessable id."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     questionnaire = models.CharField(max_length=32)  # the questionnaire file's code
