@@ -131,3 +131,36 @@ def test_the_spreadsheet_round_trip_and_a_bad_file_changes_nothing(client: Clien
     response = client.post(f"/my/cities/{c.slug}/assessment/import/", {"file": junk})
     assert response.status_code == 400
     assert Answer.objects.filter(assessment=assessment).exclude(narrative="").count() == 1
+
+
+def test_the_import_says_how_many_answers_changed(client: Client) -> None:
+    c = f.city("Natal", "BR")
+    lead = f.lead(c)
+    assessment = services.start(c, lead.user)
+    client.force_login(lead.user, backend=BACKEND)
+
+    def imported(change: dict[str, str]) -> str:
+        exported = client.get(f"/my/cities/{c.slug}/assessment/export.xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(exported.content))
+        sheet = book["Assessment"]
+        header = [cell.value for cell in sheet[1]]
+        for code, narrative in change.items():
+            row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == code)
+            row[header.index("Narrative")].value = narrative
+        upload = io.BytesIO()
+        book.save(upload)
+        upload.seek(0)
+        upload.name = "filled.xlsx"
+        response = client.post(
+            f"/my/cities/{c.slug}/assessment/import/", {"file": upload}, follow=True
+        )
+        return response.text
+
+    page = imported({"DM1": "A strategy.", "DM2": "An inventory."})
+    assert "The spreadsheet was imported: 2 answers changed." in page
+    # Exported again with those answers in it: one more change is one answer changed, although
+    # every row with an answer is read.
+    page = imported({"DM3": "Sharing agreements."})
+    assert "The spreadsheet was imported: 1 answer changed." in page
+    assert assessment.answers.get(criterion__code="DM1").version == 2
+    assert "The spreadsheet was imported: no answer changed." in imported({})

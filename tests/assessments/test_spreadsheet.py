@@ -612,3 +612,55 @@ def test_it_reports_file_level_errors_as_a_readable_report() -> None:
         "- This file is not an Excel workbook (.xlsx). Open it in your spreadsheet program and "
         "save it as “Excel Workbook (.xlsx)”.",
     ]
+
+
+def test_it_reports_a_bad_link_once_naming_every_row_that_has_it() -> None:
+    errors = refusal(
+        fill(
+            export({}),
+            {"M2": "intranet/policy.pdf", "M3": "intranet/policy.pdf", "M5": "intranet/policy.pdf"},
+        )
+    ).errors
+    assert len(errors) == 1
+    assert (errors[0].row, errors[0].column, errors[0].code) == (2, "M", "DM1")
+    assert errors[0].message == (
+        "Row 2 (DM1), column M (Evidence links): “intranet/policy.pdf” is not a web address. "
+        "Each link starts with http:// or https://, one link per line. "
+        "The same link is in rows 3, 5 too."
+    )
+
+
+@pytest.mark.parametrize(
+    ("link", "accepted"),
+    [
+        ("https://example.org/a", True),
+        ("HTTPS://EXAMPLE.ORG/b", True),
+        ("http://example.org:8080/c", True),
+        ("ftp://example.org/d", False),
+        ("mailto:data@example.org", False),
+        ("www.example.org/e", False),
+        ("https:///no-host", False),
+        ("http://example.org:port/", False),
+        ("javascript:alert(1)", False),
+        ("https://example.org/" + "a" * 481, False),
+    ],
+)
+def test_the_answer_form_and_the_import_accept_the_same_links(link: str, accepted: bool) -> None:
+    from django import forms
+
+    from citycert.assessments.forms import LinksField
+
+    try:
+        by_form = LinksField().clean(f"https://ok.example.org\n{link}")
+    except forms.ValidationError:
+        by_form = None
+    try:
+        by_sheet = list(
+            import_workbook(
+                fill(export({}), {"M4": f"https://ok.example.org\n{link}"}), META, CRITERIA
+            )["PE1"].links
+        )
+    except SpreadsheetError:
+        by_sheet = None
+    assert by_form == by_sheet
+    assert (by_form is not None) == accepted

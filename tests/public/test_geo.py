@@ -170,7 +170,7 @@ def test_the_legend_pairs_each_shape_with_its_level_name() -> None:
         "Silver",
         "Gold",
         "Platinum",
-        "level not published",
+        "Level not published",
     ]
 
 

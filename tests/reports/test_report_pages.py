@@ -3,7 +3,10 @@ as such, and a bounded number of queries however many peers and criteria there a
 
 from __future__ import annotations
 
+import datetime as dt
+
 from citycert.assessments import services
+from citycert.assessments.models import Assessment
 from tests.reports.conftest import assessed_city, decide, signed_in
 from tests.reports.test_peers import PEERS
 
@@ -41,3 +44,26 @@ def test_the_report_page_needs_a_bounded_number_of_queries(
     assert "Comparable cities: median" in response.text
     with django_assert_max_num_queries(8):
         assert client.get(f"/my/cities/{c.slug}/reports/").status_code == 200
+
+
+def test_the_list_of_reports_and_the_report_show_the_same_labelled_date(standard) -> None:  # type: ignore[no-untyped-def]
+    c, lead, submitted = assessed_city("Paraná", claimed=30)
+    # Started on 1 March, submitted on 28 April: both pages say it was submitted on 28 April.
+    Assessment.objects.filter(pk=submitted.pk).update(
+        created_at=dt.datetime(2023, 3, 1, 12, tzinfo=dt.UTC),
+        submitted_at=dt.datetime(2023, 4, 28, 12, tzinfo=dt.UTC),
+    )
+    decide(Assessment.objects.get(pk=submitted.pk), validated=25, cohort="2023-06")
+    draft = services.start(c, lead)
+    Assessment.objects.filter(pk=draft.pk).update(
+        created_at=dt.datetime(2024, 5, 2, 12, tzinfo=dt.UTC)
+    )
+    client = signed_in(lead)
+    listed = client.get(f"/my/cities/{c.slug}/reports/").text
+    first = client.get(f"/my/cities/{c.slug}/reports/assessments/{submitted.pk}/").text
+    second = client.get(f"/my/cities/{c.slug}/reports/assessments/{draft.pk}/").text
+    for page in (listed, first):
+        assert "Submitted on 28 April 2023" in page
+        assert "1 March 2023" not in page
+    for page in (listed, second):
+        assert "Started on 2 May 2024" in page

@@ -178,7 +178,7 @@ def test_the_cohort_page_groups_cities_as_announcements_do(client: Client) -> No
     page = client.get("/cohorts/2024-02/").text
     for heading in ("Platinum", "Newly certified", "Moved up a level", "Re-certified"):
         assert f">{heading}</h2>" in page
-    assert "level not published" in page  # Bogotá, shown honestly
+    assert "Level not published" in page  # Bogotá, shown honestly
     assert "cities certified to date" in page
     data = client.get("/cohorts/2024-02.json").json()
     assert {item["city"] for item in data["level_up"]} >= {"Tempe", "Phoenix"}

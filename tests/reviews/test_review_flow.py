@@ -312,3 +312,14 @@ def test_the_honor_roll_names_close_cities_only_if_they_agree(
     if named:  # the city is named, with no score
         section = page.split('id="honor-h">Honor roll</h2>')[1].split("</section>")[0]
         assert "Valdivia" in section and not any(ch.isdigit() for ch in section)
+
+
+def test_with_no_criterion_validated_the_review_shows_no_level(submitted) -> None:  # type: ignore[no-untyped-def]
+    c, _lead, assessment = submitted
+    admin, reviewer = f.person(admin=True, mfa=True), f.person(reviewer=True, mfa=True)
+    services.declare(services.assign_reviewer(assessment, reviewer, admin), conflict=False, note="")
+    page = signed_in(reviewer).get(f"/my/reviews/{c.slug}/").text
+    lead = page.split('<p class="lead">', 1)[1].split("</p>", 1)[0]
+    assert "Validated so far: 0 criteria." in lead
+    assert "No level yet." in lead
+    assert 'class="level' not in lead and "Level on validated criteria" not in lead

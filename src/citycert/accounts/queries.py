@@ -33,6 +33,8 @@ def dashboard(user: User) -> dict[str, Any]:
             "appeal__assessment__city"
         ),
         "notifications": user.notifications.select_related("city")[:10],
+        # Data snapshots the person took, newest first (the relation assessments declares).
+        "snapshots": user.snapshots.select_related("city")[:20],
         # The same for a request to lead a city without a team as for one to join a team.
         "requests": user.city_requests.filter(status="pending").select_related("city"),
         "network": getattr(user, "network_membership", None)

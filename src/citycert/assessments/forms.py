@@ -36,6 +36,16 @@ class SnapshotForm(forms.Form):
         label=_("Keep me informed: the program may contact me about its network and resources."),
         required=False,
     )
+    email = forms.EmailField(
+        label=_("Your email (optional)"),
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"class": "usa-input", "autocomplete": "email"}),
+        help_text=_(
+            "We email you the link to your result, so that you can find it again. We use the "
+            "address for this email only."
+        ),
+    )
 
     def __init__(self, *args: Any, questionnaire: snapshot.Questionnaire, **kwargs: Any):
         super().__init__(*args, **kwargs)

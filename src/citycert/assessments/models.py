@@ -3,12 +3,23 @@ answer by answer, with evidence. State changes go through services.py only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Dated:
+    """The one date shown for an assessment or a snapshot wherever it is listed or reported,
+    with what happened on it (templates/reports/_dated.html words it)."""
+
+    kind: Literal["submitted", "started", "taken"]
+    at: dt.datetime
 
 
 class NetworkMembership(models.Model):
@@ -26,8 +37,9 @@ class NetworkMembership(models.Model):
 
 
 class Snapshot(models.Model):
-    """A quick data snapshot: a short questionnaire anyone can take, kept for a city once the
-    person signs in. Found by an unguessable id until then."""
+    """A quick data snapshot: a short questionnaire anyone can take. `person` owns it: who took
+    it signed in, or signed in later from the browser that took it (see keeping.py); the owner
+    may keep it for one of their cities. Found by an unguessable id."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     questionnaire = models.CharField(max_length=32)  # the questionnaire file's code
@@ -46,6 +58,11 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"snapshot {self.id}"
+
+    @property
+    def dated(self) -> Dated:
+        """The day it was taken."""
+        return Dated("taken", self.created_at)
 
 
 class Assessment(models.Model):
@@ -109,6 +126,14 @@ class Assessment(models.Model):
 
     def get_additional_data(self) -> dict[str, Any]:
         return {"city_id": self.city_id}
+
+    @property
+    def dated(self) -> Dated:
+        """The day it was submitted (a withdrawn one is not), or, until then, the day it was
+        started: the date every list and report shows for it."""
+        if self.submitted_at is not None:
+            return Dated("submitted", self.submitted_at)
+        return Dated("started", self.created_at)
 
     @property
     def is_editable(self) -> bool:

@@ -14,7 +14,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -29,9 +28,10 @@ from citycert.datafiles import load_mapping
 from citycert.standards.models import Criterion, OutcomeOption, StandardVersion
 
 from . import evidence_files, workflow
+from . import links as link_rules
 from .models import Answer, Assessment, Evidence
 
-MAX_LINKS = 20
+MAX_LINKS = link_rules.MAX_LINKS
 
 
 class AssessmentError(Exception):
@@ -196,19 +196,13 @@ def _carry_evidence(previous: Assessment, assessment: Assessment) -> None:
 
 
 def clean_links(text_or_list: str | Iterable[str]) -> list[str]:
-    """Evidence links, one per line: http(s) addresses only, at most MAX_LINKS."""
-    lines = text_or_list.splitlines() if isinstance(text_or_list, str) else list(text_or_list)
-    links = [line.strip() for line in lines if line.strip()]
-    for link in links:
-        parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > 500:
-            raise AssessmentError(
-                _("“%(link)s” is not a web address; links must start with https:// or http://.")
-                % {"link": link[:80]}
-            )
-    if len(links) > MAX_LINKS:
-        raise AssessmentError(_("Give at most %(n)s links.") % {"n": MAX_LINKS})
-    return links
+    """Evidence links, one per line, by the rule of `links.py` (the spreadsheet's too)."""
+    found = link_rules.split(text_or_list)
+    problems = [link_rules.problem(link) for link in found]
+    for problem in (*problems, link_rules.too_many(len(found))):
+        if problem:
+            raise AssessmentError(problem)
+    return found
 
 
 def answer_is_open(answer: Answer) -> bool:
@@ -450,7 +444,9 @@ def record_findings(assessment: Assessment, findings: Mapping[str, str]) -> int:
 
 @transaction.atomic
 def import_answers(assessment: Assessment, imported: Mapping[str, Any], by: User) -> int:
-    """Apply answers read from the spreadsheet, all of them or (on any error) none."""
+    """Apply answers read from the spreadsheet, all of them or (on any error) none; returns how
+    many answers changed. A row that says what the answer already says leaves it as it is (its
+    version, who changed it last, and whether it waits to be confirmed)."""
     _require_editable(assessment)
     answers = {
         a.criterion.code: a
@@ -459,16 +455,17 @@ def import_answers(assessment: Assessment, imported: Mapping[str, Any], by: User
     changed = []
     for code, row in imported.items():
         answer = answers[code]
-        answer.status = (
+        status = (
             Answer.Status.NOT_MET
             if row.not_met
             else Answer.Status.CLAIMED
             if row.items
             else Answer.Status.UNANSWERED
         )
-        answer.items = sorted(row.items)
-        answer.narrative = row.narrative
-        answer.links = clean_links(row.links)
+        wanted = (status, sorted(row.items), row.narrative, clean_links(row.links))
+        if wanted == (answer.status, sorted(answer.items), answer.narrative, list(answer.links)):
+            continue
+        answer.status, answer.items, answer.narrative, answer.links = wanted
         answer.carried_forward = False
         answer.updated_by = by
         answer.version += 1

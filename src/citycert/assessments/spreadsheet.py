@@ -35,7 +35,6 @@ from datetime import date, datetime, time
 from io import BytesIO
 from time import monotonic
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -44,6 +43,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-unty
 from openpyxl.styles import Alignment, Font, PatternFill, Protection  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
+from . import links as link_rules
 
 __all__ = [
     "MAX_BYTES",
@@ -86,8 +87,8 @@ MAX_SECONDS = 10.0
 MAX_ROWS = 1_000  # of the Assessment sheet, header included
 MAX_COLUMNS = 100
 MAX_NARRATIVE = 5_000
-MAX_LINKS = 20
-MAX_LINK_LENGTH = 500
+MAX_LINKS = link_rules.MAX_LINKS
+MAX_LINK_LENGTH = link_rules.MAX_LINK_LENGTH
 
 FIRST_ROW = 2  # row 1 is the header
 FIXED_COLUMNS = 4  # code, practice area, criterion, rule
@@ -885,8 +886,37 @@ class _Problems:
     def __init__(self, errors: list[RowError], labels: dict[int, str]) -> None:
         self.errors = errors
         self.labels = labels
+        # Each bad link is reported once, where it is first found, naming the other rows that
+        # have it: {link: (index of its error, its place and problem, the other rows)}.
+        self._bad_links: dict[str, tuple[int, tuple[int, int, str, str], list[int]]] = {}
+
+    def add_bad_link(self, link: str, row: int, column: int, code: str, problem: str) -> None:
+        known = self._bad_links.get(link)
+        if known is not None:
+            known[2].append(row)
+            return
+        self._bad_links[link] = (len(self.errors), (row, column, code, problem), [])
+        self.add(row, column, code, problem)
+
+    def name_other_rows(self) -> None:
+        """Complete the report of each bad link found in several rows with the other rows."""
+        for index, (row, column, code, problem), others in self._bad_links.values():
+            if not others:
+                continue
+            rows = ", ".join(str(n) for n in others[:10]) + (", …" if len(others) > 10 else "")
+            also = ngettext(
+                "The same link is in row %(rows)s too.",
+                "The same link is in rows %(rows)s too.",
+                len(others),
+            ) % {"rows": rows}
+            self.errors[index] = self._compose(row, column, code, f"{problem} {also}")
 
     def add(self, row: int | None, column: int | None, code: str | None, problem: str) -> None:
+        self.errors.append(self._compose(row, column, code, problem))
+
+    def _compose(
+        self, row: int | None, column: int | None, code: str | None, problem: str
+    ) -> RowError:
         letter = get_column_letter(column) if column else None
         place = {"row": row, "code": code, "column": letter, "label": self.labels.get(column or 0)}
         if row is not None and column is not None and place["label"]:
@@ -906,10 +936,9 @@ class _Problems:
         elif column is not None:
             where = _("Column %(column)s")
         else:
-            self.errors.append(RowError(None, None, code, problem))
-            return
+            return RowError(None, None, code, problem)
         message = _("%(where)s: %(problem)s") % {"where": where % place, "problem": problem}
-        self.errors.append(RowError(row, letter, code, message))
+        return RowError(row, letter, code, message)
 
 
 def _read_answers(
@@ -954,6 +983,7 @@ def _read_answers(
             )
             % {"rows": shown, "narrative": problems.labels[layout.narrative]},
         )
+    problems.name_other_rows()
     return answers
 
 
@@ -1084,19 +1114,14 @@ def _row_answer(
         )
 
     links_text = _text_cell(number, layout.links, code, cells.get(layout.links), problems)
-    links = tuple(dict.fromkeys(links_text.split()))
-    if len(links) > MAX_LINKS:
-        problems.add(
-            number,
-            layout.links,
-            code,
-            _("There are %(count)d links; the limit is %(max)d per criterion.")
-            % {"count": len(links), "max": MAX_LINKS},
-        )
+    links = tuple(link_rules.split(links_text))
+    too_many = link_rules.too_many(len(links))
+    if too_many:
+        problems.add(number, layout.links, code, too_many)
     for link in links:
-        problem = _link_problem(link)
+        problem = link_rules.problem(link)
         if problem:
-            problems.add(number, layout.links, code, problem)
+            problems.add_bad_link(link, number, layout.links, code, problem)
 
     if len(problems.errors) > before:
         return None
@@ -1180,26 +1205,6 @@ def _as_text(value: Any) -> str:
         text = str(value)
     text = _ESCAPED_CR.sub("\r", text)
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _link_problem(link: str) -> str | None:
-    if len(link) > MAX_LINK_LENGTH:
-        return _("This link is longer than %(max)d characters: “%(link)s”.") % {
-            "max": MAX_LINK_LENGTH,
-            "link": _quote(link),
-        }
-    try:
-        parts = urlsplit(link)
-        good = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        good = False
-    if not good:
-        return _(
-            "“%(link)s” is not a web address. Each link starts with http:// or https://, one "
-            "link per line."
-        ) % {"link": _quote(link)}
-    return None
 
 
 def _quote(text: str, limit: int = 80) -> str:

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -25,7 +26,7 @@ from citycert.standards.queries import scoring_spec
 from citycert.texts import localize
 from citycert.web import authorized, confirmed, current_user, safe_next, visible_assessment
 
-from . import evidence_files, panels, queries, scores, services, snapshot, spreadsheet
+from . import evidence_files, keeping, panels, queries, scores, services, snapshot, spreadsheet
 from .forms import AnswerForm, AssignForm, EvidenceForm, ImportForm, OutcomeForm, SnapshotForm
 from .models import Answer, Assessment, Evidence, NetworkMembership, Snapshot
 
@@ -42,10 +43,17 @@ def snapshot_form(request: HttpRequest) -> HttpResponse:
             questionnaire=q.code,
             answers={question.key: form.cleaned_data[question.key] for question in q.questions},
             city_name=form.cleaned_data["city_name"],
+            person=current_user(request) if request.user.is_authenticated else None,
         )
-        request.session.setdefault("snapshots", [])
-        request.session["snapshots"] = [*request.session["snapshots"], str(taken.pk)][-10:]
+        keeping.remember(request.session, taken)
         request.session["join_network"] = form.cleaned_data["join_network"]
+        if form.cleaned_data["email"]:
+            keeping.email_link(taken, form.cleaned_data["email"], get_language())
+            messages.info(
+                request,
+                _("We are emailing the link to your result to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
         return redirect("assessments:snapshot_result", taken.pk)
     return render(request, "assessments/snapshot_form.html", {"form": form})
 
@@ -54,12 +62,11 @@ def snapshot_form(request: HttpRequest) -> HttpResponse:
 def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
     """The result, at once; signed in, the person keeps it for one of their cities."""
     taken = get_object_or_404(Snapshot, pk=pk)
-    if taken.person_id is not None and taken.person_id != request.user.pk:
+    may = keeping.opens(taken, request.user, request.session, request.GET.get("key", ""))
+    if may is None:
         raise Http404("No such snapshot")
-    if taken.person_id is None and str(taken.pk) not in request.session.get("snapshots", []):
-        raise Http404("No such snapshot")
-    q = snapshot.questionnaire(taken.questionnaire)
-    result = snapshot.evaluate(q, taken.answers)
+    if may == "read":
+        return _snapshot_page(request, taken, cities=[], can_keep=False)
     cities = []
     if request.user.is_authenticated:
         cities = list(City.objects.filter(memberships__user=request.user))
@@ -83,6 +90,14 @@ def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
                 return redirect("assessments:overview", chosen.slug)
     elif request.method == "POST":
         return redirect(f"{reverse('account_login')}?next={request.path}")
+    return _snapshot_page(request, taken, cities=cities, can_keep=True)
+
+
+def _snapshot_page(
+    request: HttpRequest, taken: Snapshot, *, cities: list[City], can_keep: bool
+) -> HttpResponse:
+    q = snapshot.questionnaire(taken.questionnaire)
+    result = snapshot.evaluate(q, taken.answers)
     names = {a.code: a.name.as_dict() for a in packaged(q.standard).practice_areas}
     return render(
         request,
@@ -93,6 +108,7 @@ def snapshot_result(request: HttpRequest, pk: str) -> HttpResponse:
             "areas": [(names[a.area], a) for a in result.areas],
             "questionnaire": q,
             "cities": cities,
+            "can_keep": can_keep,
         },
     )
 
@@ -580,7 +596,17 @@ def import_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             imported = spreadsheet.import_workbook(upload.read(), meta, criteria)
             count = services.import_answers(assessment, imported, current_user(request))
-            messages.success(request, _("%(n)s answers were imported.") % {"n": count})
+            messages.success(
+                request,
+                ngettext(
+                    "The spreadsheet was imported: %(n)s answer changed.",
+                    "The spreadsheet was imported: %(n)s answers changed.",
+                    count,
+                )
+                % {"n": count}
+                if count
+                else _("The spreadsheet was imported: no answer changed."),
+            )
             return redirect("assessments:overview", city.slug)
         except spreadsheet.SpreadsheetError as exc:
             errors = exc.errors

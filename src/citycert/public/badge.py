@@ -9,6 +9,8 @@ from django.utils.html import escape
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
+from citycert.standards.models import level_name
+
 from .models import Listing
 
 #: Fill colours: white text on each has a contrast of at least 4.5:1.
@@ -35,14 +37,6 @@ def text_width(text: str) -> int:
         else:
             width += 6.6
     return int(width + 0.5)
-
-
-def level_name(level: str) -> str:
-    return {
-        "platinum": _("Platinum"),
-        "gold": _("Gold"),
-        "silver": _("Silver"),
-    }.get(level, _("Certified"))
 
 
 def alt_text(row: Listing) -> str:

@@ -7,6 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citycert.standards.models import LEVEL_NOT_PUBLISHED
+
 from . import queries
 from .models import Profile
 
@@ -30,7 +32,7 @@ class DirectoryForm(forms.Form):
             ("platinum", _("Platinum")),
             ("gold", _("Gold")),
             ("silver", _("Silver")),
-            ("unknown", _("Level not published")),
+            ("unknown", LEVEL_NOT_PUBLISHED),
         ]
         self._field("country").choices = [*any_, *facets.countries]
         # Regions are offered once a country is chosen: a few dozen, not thousands.

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from citycert.public.svg import id_prefix as make_prefix
 from citycert.public.svg import text_width, xml_text
+from citycert.standards.models import level_name
 
 ATLAS = Path(__file__).parent / "data" / "world-atlas" / "countries-50m.json"
 
@@ -374,7 +375,7 @@ def level_names() -> dict[LevelCode, str]:
         "silver": _("Silver"),
         "gold": _("Gold"),
         "platinum": _("Platinum"),
-        "unknown": _("level not published"),
+        "unknown": level_name("unknown"),
     }
 
 

@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+
+from citycert.standards.models import LEVEL_NOT_PUBLISHED
 
 from . import queries
 
@@ -40,9 +43,12 @@ _PLACE = (
     Field("latitude", "number", _("Latitude of the city, in decimal degrees (WGS 84).")),
     Field("longitude", "number", _("Longitude of the city, in decimal degrees (WGS 84).")),
 )
-_LEVEL_NOTE = _(
-    "silver, gold or platinum; null where the announcement did not publish the level, or "
-    "where the city was not re-certified."
+_LEVEL_NOTE = format_lazy(
+    _(
+        "silver, gold or platinum; null for “{name}” (the announcement did not publish the "
+        "level), and where the city was not re-certified."
+    ),
+    name=LEVEL_NOT_PUBLISHED,
 )
 
 CITY_FIELDS = (

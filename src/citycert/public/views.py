@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from citycert.accounts.policy import Action
 from citycert.reviews import queries as certifications
-from citycert.standards.models import StandardVersion
+from citycert.standards.models import StandardVersion, level_name
 from citycert.web import authorized_city, current_user
 
 from . import badge as badges
@@ -169,7 +169,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 def stats(request: HttpRequest) -> HttpResponse:
     data = queries.statistics()
     labels = [c["label"] for c in data.cohorts]
-    level_names = {lvl: badges.level_name(lvl) for lvl in ("platinum", "gold", "silver", "")}
+    level_names = {lvl: level_name(lvl) for lvl in ("platinum", "gold", "silver", "")}
     over_time = charts.column_chart(
         labels,
         [charts.Series(_("Cities certified to date"), [c["to_date"] for c in data.cohorts])],

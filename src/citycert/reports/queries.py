@@ -16,7 +16,6 @@ Everything here is read from the scoring engine's results; nothing re-implements
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -27,7 +26,7 @@ from django.utils.translation import gettext as _
 from citycert.assessments import scores
 from citycert.assessments import services as assessment_services
 from citycert.assessments import snapshot as snapshots
-from citycert.assessments.models import Answer, Assessment, Snapshot
+from citycert.assessments.models import Answer, Assessment, Dated, Snapshot
 from citycert.cities.models import City
 from citycert.scoring import CriterionAnswer, ScoreResult, StandardSpec, plan_to_level, score
 from citycert.standards.models import ChecklistItem, Criterion, StandardVersion
@@ -55,10 +54,11 @@ class Subject:
         return self.assessment.pk if self.assessment else self.snapshot.pk  # type: ignore[union-attr]
 
     @property
-    def date(self) -> dt.datetime:
+    def dated(self) -> Dated:
+        """The date the report shows, the same as the list of reports shows."""
         if self.assessment is not None:
-            return self.assessment.submitted_at or self.assessment.created_at
-        return self.snapshot.created_at  # type: ignore[union-attr]
+            return self.assessment.dated
+        return self.snapshot.dated  # type: ignore[union-attr]
 
     @property
     def state(self) -> str:
@@ -134,7 +134,7 @@ class Change:
 
 @dataclass(frozen=True)
 class YearOverYear:
-    previous_date: dt.datetime
+    previous: Dated
     previous_standard: StandardVersion
     gained: tuple[Change, ...]
     lost: tuple[Change, ...]
@@ -388,7 +388,6 @@ def year_over_year(subject: Subject, earned: Iterable[str]) -> YearOverYear | No
         old_spec = scoring_spec(old_standard)
         old_answers = assessment_answers(previous)
         outcome = [previous.outcome_option.code] if previous.outcome_option else []
-        date = previous.submitted_at or previous.created_at
     elif subject.snapshot is not None:
         previous = (
             Snapshot.objects.filter(city=subject.city, created_at__lt=subject.snapshot.created_at)
@@ -398,7 +397,7 @@ def year_over_year(subject: Subject, earned: Iterable[str]) -> YearOverYear | No
         if previous is None:
             return None
         old_standard, old_spec = subject.standard, scoring_spec(subject.standard)
-        old_answers, outcome, date = snapshot_answers(previous, old_spec), [], previous.created_at
+        old_answers, outcome = snapshot_answers(previous, old_spec), []
     else:
         return None
     old_earned = set(
@@ -423,7 +422,9 @@ def year_over_year(subject: Subject, earned: Iterable[str]) -> YearOverYear | No
     def changes(codes: set[str]) -> tuple[Change, ...]:
         return tuple(Change(c, titles.get(c, {})) for c in sorted(codes, key=order.index))
 
-    return YearOverYear(date, old_standard, changes(gained), changes(lost), not_comparable)
+    return YearOverYear(
+        previous.dated, old_standard, changes(gained), changes(lost), not_comparable
+    )
 
 
 def build(subject: Subject) -> Report:

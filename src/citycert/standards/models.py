@@ -23,6 +23,20 @@ class Level(models.TextChoices):
     PLATINUM = "platinum", _("Platinum")
 
 
+#: The one name of the certified cities with no published level: certified before the program
+#: published levels, or announced without one. Pages, filters, charts, the map and the open-data
+#: notes all say this, through `level_name`.
+LEVEL_NOT_PUBLISHED = _("Level not published")
+
+
+def level_name(level: str | None) -> str:
+    """A certified city's level by name in the active language: Silver, Gold or Platinum, and
+    `LEVEL_NOT_PUBLISHED` for anything else ("", None, "unknown")."""
+    if level in Level.values:
+        return str(Level(level).label)
+    return str(LEVEL_NOT_PUBLISHED)
+
+
 class StandardVersion(models.Model):
     class Status(models.TextChoices):
         CURRENT = "current", _("Current")

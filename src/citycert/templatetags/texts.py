@@ -40,13 +40,8 @@ def level_badge(level: str) -> str:
     """A level as text in its colour (the same markup as public/_level.html, without the cost
     of an include in long tables)."""
     from django.utils.html import format_html
-    from django.utils.translation import gettext, gettext_noop
 
-    names = {
-        "unknown": gettext_noop("level not published"),
-        "platinum": gettext_noop("Platinum"),
-        "gold": gettext_noop("Gold"),
-        "silver": gettext_noop("Silver"),
-    }
-    key = level if level in names else "unknown"
-    return format_html('<span class="level level-{}">{}</span>', key, gettext(names[key]))
+    from citycert.standards.models import Level, level_name
+
+    key = level if level in Level.values else "unknown"
+    return format_html('<span class="level level-{}">{}</span>', key, level_name(level))

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from citycert.standards.models import Level
+from citycert.standards.models import level_name as standard_level_name
 from citycert.texts import localize
 
 register = template.Library()
@@ -32,12 +32,7 @@ def trm(values: Mapping[str, str | None] | None) -> str:
 @register.filter
 def level_name(level: str | None) -> str:
     """The level's name in the reader's language."""
-    if not level:
-        return ""
-    try:
-        return str(Level(level).label)
-    except ValueError:
-        return level
+    return standard_level_name(level)
 
 
 @register.filter
