@@ -49,7 +49,13 @@ class USWDSRenderer(DjangoTemplates):
         if css and widget is not None:
             # A multiple select keeps its natural height: USWDS sizes .usa-select for one line.
             if not (css == "usa-select" and widget.get("attrs", {}).get("multiple")):
-                context = {**context, "widget": {**widget, "attrs": _add_class(widget["attrs"], css)}}
+                context = {
+                    **context,
+                    "widget": {**widget, "attrs": _add_class(widget["attrs"], css)},
+                }
         elif template_name == LABEL_TEMPLATE and context.get("use_tag"):
-            context = {**context, "attrs": _add_class(dict(context.get("attrs") or {}), "usa-label")}
+            context = {
+                **context,
+                "attrs": _add_class(dict(context.get("attrs") or {}), "usa-label"),
+            }
         return super().render(template_name, context, request)

@@ -41,7 +41,7 @@ def test_it_links_the_first_criterion_to_the_next_only() -> None:
         f'rel="next" href="/my/cities/{slug}/assessment/criteria/DM2/">Next criterion: DM2<' in nav
     )
     assert f'href="/my/cities/{slug}/assessment/">Back to the overview<' in nav
-    bottom = page.split("</nav>")[-1]
+    bottom = page.split("</main>")[0].split("</nav>")[-1]
     assert f'href="/my/cities/{slug}/assessment/criteria/DM2/">Next criterion: DM2<' in bottom
 
 
@@ -57,5 +57,5 @@ def test_the_last_criterion_leads_back_to_the_overview() -> None:
     nav = navigation(page)
     assert f'rel="prev" href="/my/cities/{slug}/assessment/criteria/EVAL3/">' in nav
     assert "Next criterion" not in page
-    bottom = page.split("</nav>")[-1]
+    bottom = page.split("</main>")[0].split("</nav>")[-1]
     assert f'href="/my/cities/{slug}/assessment/">Back to the overview<' in bottom

@@ -75,7 +75,7 @@ def test_the_save_says_when_in_the_city_s_time_zone(team) -> None:  # type: igno
     )
     dm1 = assessment.answers.get(criterion__code="DM1")
     there = dm1.updated_at.astimezone(dt.timezone(dt.timedelta(hours=-3)))
-    assert f"Saved at {there:%H:%M} ({CORDOBA})" in saved.text
+    assert f"Guardado a las {there:%H:%M} ({CORDOBA})" in saved.text
 
 
 @pytest.mark.parametrize(

@@ -30,20 +30,22 @@ def first_role_seeing(name: str) -> str:
     return next(role for role in ROLES if TABLE[name].get.get(role) == 200)
 
 
-def html_pages(world: World, role: str, client: Client) -> list[tuple[str, str]]:
+def html_pages(here: World, role: str, client: Client) -> list[tuple[str, str]]:
     """(name, url) of the matrix's pages this role sees as HTML."""
     pages = []
     for name, route in sorted(TABLE.items()):
         if route.get.get(role) != 200:
             continue
-        url = reverse(name, kwargs=route.kwargs(world))
+        url = reverse(name, kwargs=route.kwargs(here))
         response = client.get(url)
         if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             pages.append((name, url))
     return pages
 
 
-def browser_context(browser: Any, live_server: Any, client: Client, viewport: dict[str, int]) -> Any:
+def browser_context(
+    browser: Any, live_server: Any, client: Client, viewport: dict[str, int]
+) -> Any:
     context = browser.new_context(bypass_csp=True, base_url=live_server.url, viewport=viewport)
     session = client.cookies.get(settings.SESSION_COOKIE_NAME)
     if session is not None:
@@ -70,7 +72,8 @@ def overflow(page: Any) -> dict[str, Any] | None:
                               ' ' + Math.round(r.right)]);
                 }
             }
-            return {scrollWidth: doc.scrollWidth, culprits: wide.sort((a, b) => b[0] - a[0]).slice(0, 6).map(w => w[1])};
+            wide.sort((a, b) => b[0] - a[0]);
+            return {scrollWidth: doc.scrollWidth, culprits: wide.slice(0, 6).map(w => w[1])};
         }"""
     )
     return found
@@ -89,13 +92,12 @@ def served_world(transactional_db: None, world: World) -> Any:  # noqa: F811
 def test_every_page_fits_a_phone_and_is_accessible(
     served_world: World, role: str, browser: Any, live_server: Any
 ) -> None:
-    world = served_world
     client = Client()
     if role != "anonymous":
         client.force_login(
-            world.users[role], backend="allauth.account.auth_backends.AuthenticationBackend"
+            served_world.users[role], backend="allauth.account.auth_backends.AuthenticationBackend"
         )
-    pages = html_pages(world, role, client)
+    pages = html_pages(served_world, role, client)
     assert pages, f"{role} sees no HTML page at all"
     problems: dict[str, Any] = {}
 
