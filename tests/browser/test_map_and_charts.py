@@ -118,7 +118,7 @@ def test_the_keyboard_reaches_each_city_and_shows_where_focus_is(strict_page) ->
         " getComputedStyle(a).outlineStyle]; })()"
     )
     assert focused[0] == "/cities/bogota/"  # the first city given
-    assert focused[1] == "rgb(27, 31, 36)" != idle  # a dark ring instead of the white halo
+    assert focused[1] == "rgb(27, 27, 27)" != idle  # a dark ring instead of the white halo
     assert focused[2] == "4px"  # a thick one
     assert focused[3] == "solid"  # and the site's focus outline around it
     strict_page.keyboard.press("Tab")
