@@ -18,7 +18,7 @@ RUN := $(UV) run --locked
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo test lint bench sbom audit check-deploy clean
+.PHONY: help install demo test lint bench sbom audit check-deploy clean cluster cluster-stop test-cluster
 
 help:
 	@echo "make demo    install, migrate, load the Standard and demo data, serve http://$(HOST):$(PORT)"
@@ -28,6 +28,9 @@ help:
 	@echo "make sbom    write the CycloneDX bill of materials of the locked packages to build/"
 	@echo "make audit   check the locked packages against known vulnerabilities"
 	@echo "make install set everything up (idempotent; demo and test run it)"
+	@echo "make cluster start the cluster on loopback (Varnish, HAProxy, two app servers, workers,"
+	@echo "             PgBouncer, PostgreSQL, Redis, S3 by moto); make cluster-stop stops it"
+	@echo "make test-cluster  start the cluster, run tests/cluster/, stop it (docs/deploy.md)"
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -65,6 +68,20 @@ bench: install
 	$(RUN) python bench/report.py
 	$(RUN) python bench/spreadsheet_import.py
 	$(RUN) python bench/public_cache_growth.py
+
+# The cluster (docs/deploy.md, scripts/cluster.py): real parts on loopback, in the background,
+# pid files and logs in var/cluster/. Its tests (tests/cluster/) are not part of `make test`.
+CLUSTER_RUN := $(RUN) --extra s3
+cluster: install
+	$(CLUSTER_RUN) python scripts/cluster.py start
+
+cluster-stop:
+	$(CLUSTER_RUN) python scripts/cluster.py stop
+
+# Starts the cluster, runs its tests, stops it; fails if any of them failed.
+test-cluster: cluster
+	status=0; $(CLUSTER_RUN) pytest -p no:xdist tests/cluster --cluster $(PYTEST_ARGS) || status=$$?; \
+	$(CLUSTER_RUN) python scripts/cluster.py stop; exit $$status
 
 # Supply chain: CycloneDX bills of materials of the locked packages (what is deployed, and
 # everything with the development tools), then an audit of the lock against known

@@ -1,8 +1,28 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from citycert.standards.services import load_files
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--cluster",
+        action="store_true",
+        help="run the tests of the running cluster (make cluster; see tests/cluster/)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The cluster tests need `make cluster` running: skipped unless asked for."""
+    if config.getoption("--cluster") or os.environ.get("CITYCERT_CLUSTER") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs the cluster: make test-cluster (or --cluster)")
+    for item in items:
+        if item.get_closest_marker("cluster"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -104,3 +104,50 @@ def test_evidence_goes_to_an_s3_compatible_store_when_a_bucket_is_set(tmp_path: 
         "https://objects.example.org",
         "private",
     ]
+
+
+def _printed(code: str, env: dict[str, str], tmp_path: Path) -> list[str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            **PRODUCTION,
+            "DJANGO_SETTINGS_MODULE": "citycert.settings",
+            "CITYCERT_VAR_DIR": str(tmp_path),
+            **env,
+        },
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.split()
+
+
+def test_django_storages_names_for_the_bucket_are_read_too(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; d = s.STORAGES['default']; "
+        "print(d['BACKEND'], d['OPTIONS']['bucket_name'], d['OPTIONS']['endpoint_url'], "
+        "d['OPTIONS']['region_name'])"
+    )
+    env = {
+        "AWS_STORAGE_BUCKET_NAME": "city-evidence",
+        "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+        "AWS_S3_REGION_NAME": "eu-west-1",
+    }
+    assert _printed(code, env, tmp_path) == [
+        "storages.backends.s3.S3Storage",
+        "city-evidence",
+        "http://127.0.0.1:9000",
+        "eu-west-1",
+    ]
+
+
+def test_server_side_cursors_can_be_turned_off_for_a_transaction_pooler(tmp_path: Path) -> None:
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    url = {"DATABASE_URL": "postgres://citycert@127.0.0.1:6432/citycert"}
+    assert _printed(code, url, tmp_path) == ["False"]
+    pooled = {**url, "DISABLE_SERVER_SIDE_CURSORS": "true"}
+    assert _printed(code, pooled, tmp_path) == ["True"]

@@ -148,6 +148,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Behind PgBouncer in transaction pooling mode a server-side cursor may outlive the
+    # transaction's server connection: set DISABLE_SERVER_SIDE_CURSORS=true there.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (allauth's rate limits use it): per process by default; set CACHE_URL, e.g.
@@ -234,15 +239,21 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Uploaded evidence: a folder by default; an S3-compatible object store when S3_BUCKET is set
 # (needs the s3 extra: uv sync --extra s3). Files are private there too: downloads go through
-# citycert's permission-checked view, never straight to the bucket.
-S3_BUCKET = env.str("S3_BUCKET", default="")
+# citycert's permission-checked view, never straight to the bucket. django-storages' own names
+# (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME) are read as well; the
+# keys may also come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, as boto3 reads them.
+S3_BUCKET = env.str("S3_BUCKET", default="") or env.str("AWS_STORAGE_BUCKET_NAME", default="")
 DEFAULT_STORAGE: dict[str, object] = (
     {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
-            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
-            "region_name": env.str("S3_REGION", default="") or None,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="")
+            or env.str("AWS_S3_ENDPOINT_URL", default="")
+            or None,
+            "region_name": env.str("S3_REGION", default="")
+            or env.str("AWS_S3_REGION_NAME", default="")
+            or None,
             "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
             "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
             "default_acl": "private",
@@ -328,6 +339,16 @@ PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=300)
 # grow with what anyone types); anonymous visitors get this many pages per address (guard.py).
 PUBLIC_CACHE_QUERY_MAX = env.int("PUBLIC_CACHE_QUERY_MAX", default=32)
 PUBLIC_RATE_ANONYMOUS = env.str("PUBLIC_RATE_ANONYMOUS", default="300/min")
+# A CDN in front (docs/deploy.md: Varnish with xkey): public responses carry Surrogate-Key
+# (PUBLIC_SURROGATE_KEY) and Surrogate-Control (the CDN keeps them CDN_MAX_AGE seconds). When
+# CDN_PURGE_URL is set, each change of the public revision asks the CDN to drop that key, by a
+# background task once the change commits and again CDN_PURGE_DELAY seconds later (a page made
+# from the old data in between is dropped too). A CDN that does not answer is logged.
+PUBLIC_SURROGATE_KEY = env.str("PUBLIC_SURROGATE_KEY", default="citycert-public")
+CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=600)
+CDN_PURGE_URL = env.str("CDN_PURGE_URL", default="")
+CDN_PURGE_DELAY = env.int("CDN_PURGE_DELAY", default=2 * PUBLIC_REVISION_TTL)
+CDN_PURGE_TIMEOUT = env.float("CDN_PURGE_TIMEOUT", default=5.0)
 
 # Evidence files: the largest upload accepted, in bytes (20 MB unless EVIDENCE_MAX_MB says).
 EVIDENCE_MAX_BYTES = int(env.float("EVIDENCE_MAX_MB", default=20) * 1024 * 1024)

@@ -40,6 +40,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import get_language, get_language_from_request
 
+from . import cdn
 from .models import Revision
 from .services import REVISION_KEY
 
@@ -142,6 +143,7 @@ def public_response(
                     return response
                 response.public_cache = (kind, tag)  # type: ignore[attr-defined]
             response["ETag"] = tag
+            cdn.mark(response)
             if shared:
                 patch_cache_control(response, public=True, max_age=settings.PUBLIC_MAX_AGE)
             else:

@@ -18,6 +18,7 @@ from citycert.reviews import renewal
 from citycert.reviews.models import Certification, Decision, cohort_key
 from citycert.standards.models import PracticeArea
 
+from . import cdn
 from .models import LEVEL_RANK, Listing, Profile, Revision
 
 REVISION_KEY = "public:revision"
@@ -40,6 +41,8 @@ def bump_revision() -> None:
     # in case another process cached the old number in between.
     cache.delete(REVISION_KEY)
     transaction.on_commit(lambda: cache.delete(REVISION_KEY))
+    # A CDN in front keeps public responses too: it is told to drop them (cdn.py).
+    transaction.on_commit(cdn.schedule_purge)
 
 
 @transaction.atomic
