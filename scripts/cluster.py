@@ -78,6 +78,8 @@ def settings_env() -> dict[str, str]:
         "CDN_PURGE_URL": f"http://127.0.0.1:{PORTS['varnish']}/",
         "CDN_PURGE_DELAY": "3",
         "TASK_STALE_MINUTES": "1",
+        # Varnish sets X-Forwarded-For, HAProxy adds Varnish's address: the client is 2 back.
+        "API_PROXY_COUNT": "2",
         # Counted in Redis, so across both app servers; per hour, so that the cluster test of
         # it cannot straddle two windows.
         "API_RATE_ANONYMOUS": "30/hour",
