@@ -45,7 +45,7 @@ demo: install
 	DEBUG=true $(RUN) citycert refresh_public
 	DEBUG=true $(RUN) citycert load_demo
 	@echo "citycert is starting at http://$(HOST):$(PORT)/ with its background worker (Ctrl-C stops both)"
-	DEBUG=true $(RUN) citycert db_worker --no-reload & worker=$$!; \
+	DEBUG=true $(RUN) citycert worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
 	DEBUG=true $(RUN) citycert runserver $(HOST):$(PORT)
 

@@ -80,10 +80,14 @@ INSTALLED_APPS = [
     "ninja",  # its templates and static files: the API's documentation page, served offline
     "citycert.reports",
     "citycert.demo",
+    "citycert.operations",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id for its log lines, and is counted (operations app).
+    "citycert.operations.logs.RequestIdMiddleware",
+    "citycert.operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves cached public pages, badges and open data before the rest runs (public/cache.py).
     "citycert.public.cache.PublicCacheMiddleware",
@@ -399,9 +403,29 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Logs: one JSON object per line on standard error (LOG_FORMAT=json, the default when DEBUG is
+# off), with the request's or task's id; personal data and secrets are masked (operations/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "citycert.operations.logs.Redact"}},
+    "formatters": {
+        "json": {"()": "citycert.operations.logs.Formatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Health and metrics (operations app): a worker unseen for this long makes /health/ready fail;
+# /metrics answers a request bearing METRICS_TOKEN (anyone while DEBUG is on).
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=120)
+HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=15)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
