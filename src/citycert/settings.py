@@ -8,6 +8,7 @@ Variables (all optional unless said otherwise; docs/operations.md has the full l
   CSRF_TRUSTED_ORIGINS  comma-separated origins (https://certify.example.org).
   EMAIL_URL         smtp://user:password@host:587/?tls=True (console output by default).
   DEFAULT_FROM_EMAIL, SERVER_EMAIL
+  SITE_URL          the address the site is served at; every link in an email starts with it.
   CITYCERT_VAR_DIR  where the SQLite database, generated key and uploads live (default ./var).
   MEDIA_ROOT, STATIC_ROOT  storage paths (default var/media, var/static).
   SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_PRELOAD, SECURE_PROXY_SSL_HEADER
