@@ -17,8 +17,15 @@ RUN := $(UV) run --locked
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's emails point where it is served (make demo PORT=8101).
+SITE_URL ?= http://$(HOST):$(PORT)
+DEV := DEBUG=true SITE_URL=$(SITE_URL)
+# Optional extras of the package, e.g. EXTRAS=s3 (evidence in an S3-compatible bucket).
+EXTRAS ?=
+SYNC := $(UV) sync --locked $(addprefix --extra ,$(EXTRAS))
 
-.PHONY: help install demo test lint bench sbom audit check-deploy clean cluster cluster-stop test-cluster
+.PHONY: help install install-production demo test lint bench sbom audit check-deploy clean \
+	cluster cluster-stop test-cluster
 
 help:
 	@echo "make demo    install, migrate, load the Standard and demo data, serve http://$(HOST):$(PORT)"
@@ -28,6 +35,8 @@ help:
 	@echo "make sbom    write the CycloneDX bill of materials of the locked packages to build/"
 	@echo "make audit   check the locked packages against known vulnerabilities"
 	@echo "make install set everything up (idempotent; demo and test run it)"
+	@echo "make install-production  the same without the development tools, for a server"
+	@echo "bin/citycert the citycert command (DEBUG=true unless DEBUG or SECRET_KEY is set)"
 	@echo "make cluster start the cluster on loopback (Varnish, HAProxy, two app servers, workers,"
 	@echo "             PgBouncer, PostgreSQL, Redis, S3 by moto); make cluster-stop stops it"
 	@echo "make test-cluster  start the cluster, run tests/cluster/, stop it (docs/deploy.md)"
@@ -38,19 +47,24 @@ $(CURDIR)/.tools/bin/uv:
 
 # Compiling translations needs no settings (and so no SECRET_KEY): plain `django` with none.
 install: $(UV)
-	$(UV) sync --locked
+	$(SYNC)
 	cd src/citycert && env -u DJANGO_SETTINGS_MODULE $(RUN) python -m django compilemessages -v 0
 
+# A server's set-up: the locked packages without the development and test tools.
+install-production: $(UV)
+	$(SYNC) --no-dev
+	cd src/citycert && env -u DJANGO_SETTINGS_MODULE $(RUN) --no-dev python -m django compilemessages -v 0
+
 demo: install
-	DEBUG=true $(RUN) citycert migrate --no-input
-	DEBUG=true $(RUN) citycert load_standard
-	DEBUG=true $(RUN) citycert import_history
-	DEBUG=true $(RUN) citycert refresh_public
-	DEBUG=true $(RUN) citycert load_demo
+	$(DEV) $(RUN) citycert migrate --no-input
+	$(DEV) $(RUN) citycert load_standard
+	$(DEV) $(RUN) citycert import_history
+	$(DEV) $(RUN) citycert refresh_public
+	$(DEV) $(RUN) citycert load_demo
 	@echo "citycert is starting at http://$(HOST):$(PORT)/ with its background worker (Ctrl-C stops both)"
-	DEBUG=true $(RUN) citycert db_worker --no-reload & worker=$$!; \
+	$(DEV) $(RUN) citycert worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true' EXIT INT TERM; \
-	DEBUG=true $(RUN) citycert runserver $(HOST):$(PORT)
+	$(DEV) $(RUN) citycert runserver $(HOST):$(PORT)
 
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS adds options, e.g. PYTEST_ARGS="-x".
 test: install

@@ -4,6 +4,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from citycert.startup import configured
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citycert.settings")
 
-application = get_asgi_application()
+application = configured(get_asgi_application)

@@ -8,6 +8,7 @@ Variables (all optional unless said otherwise; docs/operations.md has the full l
   CSRF_TRUSTED_ORIGINS  comma-separated origins (https://certify.example.org).
   EMAIL_URL         smtp://user:password@host:587/?tls=True (console output by default).
   DEFAULT_FROM_EMAIL, SERVER_EMAIL
+  SITE_URL          the address the site is served at; every link in an email starts with it.
   CITYCERT_VAR_DIR  where the SQLite database, generated key and uploads live (default ./var).
   MEDIA_ROOT, STATIC_ROOT  storage paths (default var/media, var/static).
   SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, SECURE_HSTS_PRELOAD, SECURE_PROXY_SSL_HEADER
@@ -18,16 +19,17 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-import environ
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from citycert.environment import Env, invalid
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The checkout's root when running from source (src/citycert/ -> ./).
 BASE_DIR = PACKAGE_DIR.parent.parent
 
-env = environ.Env()
+env = Env()
 
 DEBUG: bool = env.bool("DEBUG", default=False)
 VAR_DIR = Path(env.str("CITYCERT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -47,8 +49,8 @@ SECRET_KEY: str = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set in the environment when DEBUG is off "
-            "(for development, set DEBUG=true and a key is generated for you)."
+            "SECRET_KEY is not set: set it in the environment (any long random string), "
+            "or set DEBUG=true for development."
         )
     SECRET_KEY = _development_secret_key()
 
@@ -80,10 +82,14 @@ INSTALLED_APPS = [
     "ninja",  # its templates and static files: the API's documentation page, served offline
     "citycert.reports",
     "citycert.demo",
+    "citycert.operations",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: every request gets an id for its log lines, and is counted (operations app).
+    "citycert.operations.logs.RequestIdMiddleware",
+    "citycert.operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves cached public pages, badges and open data before the rest runs (public/cache.py).
     "citycert.public.cache.PublicCacheMiddleware",
@@ -217,7 +223,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 _CODES = ["en", *(c for c in env.list("LANGUAGES", default=["es", "pt", "fr"]) if c != "en")]
 if unknown := [code for code in _CODES if code not in LANG_INFO]:
-    raise ImproperlyConfigured(f"LANGUAGES: unknown language codes {unknown}")
+    raise invalid("LANGUAGES", f"{', '.join(unknown)} is not a language code Django knows")
 LANGUAGES = [(code, LANG_INFO[code]["name_local"]) for code in _CODES]
 # Our catalogue first; then our Brazilian Portuguese for the strings of Django and of
 # django-allauth's pages (their own "pt" is European), kept complete by check_translations.
@@ -359,9 +365,7 @@ FILE_UPLOAD_HANDLERS = ["citycert.uploads.MemoryOnlyUploadHandler"]
 
 # Email: console in development, SMTP in production. EMAIL_URL is parsed by django-environ
 # (smtp://, smtp+tls://, smtp+ssl://, consolemail://) into Django's MAILERS setting.
-_mail = environ.Env.email_url_config(
-    env.str("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
-)
+_mail = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 _mail_options = {
     "host": _mail.get("EMAIL_HOST"),
     "port": _mail.get("EMAIL_PORT"),
@@ -393,6 +397,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS"
 SECURE_HSTS_PRELOAD: bool = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.str("SECURE_PROXY_SSL_HEADER", default=""):
     # Behind a TLS-terminating proxy, e.g. "HTTP_X_FORWARDED_PROTO,https".
+    if "," not in env.str("SECURE_PROXY_SSL_HEADER"):
+        _example = "HTTP_X_FORWARDED_PROTO,https"
+        raise invalid("SECURE_PROXY_SSL_HEADER", f"it must be a header and a value: {_example}")
     _header, _value = env.str("SECURE_PROXY_SSL_HEADER").split(",", 1)
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
 SESSION_COOKIE_SECURE = not DEBUG
@@ -420,9 +427,29 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Logs: one JSON object per line on standard error (LOG_FORMAT=json, the default when DEBUG is
+# off), with the request's or task's id; personal data and secrets are masked (operations/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "citycert.operations.logs.Redact"}},
+    "formatters": {
+        "json": {"()": "citycert.operations.logs.Formatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Health and metrics (operations app): a worker unseen for this long makes /health/ready fail;
+# /metrics answers a request bearing METRICS_TOKEN (anyone while DEBUG is on).
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=120)
+HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=15)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

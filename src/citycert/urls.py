@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 urlpatterns = [
+    path("", include("citycert.operations.urls")),
     path("api/v1/", include("citycert.api.urls")),
     path("", include("citycert.public.urls")),
     path("standard/", include("citycert.standards.urls")),

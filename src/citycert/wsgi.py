@@ -4,6 +4,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from citycert.startup import configured
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "citycert.settings")
 
-application = get_wsgi_application()
+application = configured(get_wsgi_application)

@@ -131,6 +131,10 @@ def city_a_and(key: str) -> Callable[[World], dict[str, Any]]:
 TABLE: dict[str, Route] = {
     # Public.
     "public:home": Route(none, everyone(200)),
+    # Operations: health checks for anyone (a load balancer); metrics only with METRICS_TOKEN.
+    "operations:live": Route(none, everyone(200)),
+    "operations:ready": Route(none, everyone(503)),  # no task worker runs in the tests
+    "operations:metrics": Route(none, everyone(404)),
     "standards:list": Route(none, everyone(200)),
     "standards:detail": Route(lambda w: {"code": "2022"}, everyone(200)),
     "public:cohorts": Route(none, everyone(200)),

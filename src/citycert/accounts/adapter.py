@@ -23,6 +23,26 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             user.language = language
         return super().save_user(request, user, form, commit=commit)
 
+    # Links in allauth's emails (address confirmation, password reset) use SITE_URL, as every
+    # other email does, rather than the host the request came in on.
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        from django.urls import reverse
+
+        from citycert.accounts.notifications import absolute
+
+        return absolute(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        from urllib.parse import quote
+
+        from django.urls import reverse
+
+        from citycert.accounts.notifications import absolute
+
+        # allauth's own construction: a pattern with UID-KEY, replaced by the opaque key.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute(path.replace("UID-KEY", quote(key)))
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         """Where a person lands after signing in (a `next` parameter wins over this, as
         allauth asks it first): their invitation, else their work. Program admins land on the

@@ -12,11 +12,7 @@ from django.urls import reverse
 from citycert.cities.models import City
 
 from .models import CoachGrant, Invitation, Membership, User
-
-
-def absolute(path: str) -> str:
-    """A full address for links in emails (SITE_URL, e.g. https://certify.example.org)."""
-    return str(settings.SITE_URL).rstrip("/") + path
+from .notifications import absolute as absolute  # one owner; callers use emails.absolute too
 
 
 def send(template: str, to: list[str], context: dict[str, Any]) -> None:

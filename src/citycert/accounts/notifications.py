@@ -31,7 +31,9 @@ def language_of(user: User) -> str:
 
 
 def absolute(path: str) -> str:
-    """A full address for links in emails (SITE_URL, e.g. https://certify.example.org)."""
+    """A full address for links in emails: SITE_URL (e.g. https://certify.example.org) and the
+    path. Never the request's host: emails are also sent by the worker and `citycert daily`,
+    which have no request, and every link should point to the same address."""
     return str(settings.SITE_URL).rstrip("/") + path
 
 
