@@ -25,7 +25,7 @@ EXTRAS ?=
 SYNC := $(UV) sync --locked $(addprefix --extra ,$(EXTRAS))
 
 .PHONY: help install install-production demo test lint bench sbom audit check-deploy clean \
-	cluster cluster-stop test-cluster
+	cluster cluster-stop cluster-status test-cluster
 
 help:
 	@echo "make demo    install, migrate, load the Standard and demo data, serve http://$(HOST):$(PORT)"
@@ -91,6 +91,9 @@ cluster: install
 
 cluster-stop:
 	$(CLUSTER_RUN) python scripts/cluster.py stop
+
+cluster-status:
+	$(CLUSTER_RUN) python scripts/cluster.py status
 
 # Starts the cluster, runs its tests, stops it; fails if any of them failed.
 test-cluster: cluster

@@ -98,7 +98,7 @@ def commands() -> dict[str, list[str]]:
         # socket, whose default path the two servers would share.
         *("--preload", "--no-control-socket"),
     ]
-    worker = [str(BIN / "citycert"), "db_worker", "--no-reload", "--interval", "0.2"]
+    worker = [str(BIN / "citycert"), "worker", "--no-reload", "--interval", "0.2"]
     return {
         "moto": [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(PORTS["moto"])],
         # PgBouncer refuses to run as root: as the PostgreSQL account Debian creates.
@@ -236,7 +236,7 @@ def start_part(name: str, env: dict[str, str]) -> None:
 
 
 #: What the load balancer and the script ask an app server to know it is up.
-HEALTH = "/"
+HEALTH = "/health/live"
 
 
 def wait_for_health(name: str, port: int, timeout: float = 60) -> None:

@@ -82,7 +82,7 @@ def unit(name: str) -> configparser.ConfigParser:
     ("name", "command"),
     [
         ("citycert-web.service", "gunicorn citycert.wsgi"),
-        ("citycert-worker@.service", "citycert db_worker"),
+        ("citycert-worker@.service", "citycert worker"),
         ("citycert-daily.service", "citycert daily"),
         ("citycert-recover.service", "citycert recover_work"),
     ],
