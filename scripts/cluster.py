@@ -2,7 +2,7 @@
 stops it (docs/deploy.md).
 
     Varnish (CDN, xkey)  :18600  ->  HAProxy  :18601  ->  gunicorn a :18611, b :18612
-    two task workers (citycert db_worker); PgBouncer (transaction pooling) :18621 ->
+    two task workers (citycert worker); PgBouncer (transaction pooling) :18621 ->
     PostgreSQL 127.0.0.1:5432, database cl_citycert (created afresh, migrated);
     Redis 127.0.0.1:6379/10 (cache, rate limits); moto's S3 server :18631, bucket citycert-cluster.
 
