@@ -63,6 +63,6 @@ def test_make_demo_gives_the_server_and_the_worker_its_own_address() -> None:
     dry = subprocess.run(
         ["make", "-n", "demo", "PORT=8101"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    for command in ("citycert db_worker", "citycert runserver 127.0.0.1:8101", "load_demo"):
+    for command in ("citycert worker", "citycert runserver 127.0.0.1:8101", "load_demo"):
         (line,) = [line for line in dry.splitlines() if command in line]
         assert "SITE_URL=http://127.0.0.1:8101 " in line, line
