@@ -10,7 +10,8 @@ same server in the same run.
 Targets: the badge, the directory and a profile, when cached, at >= 70% of the static file's
 requests/s with a p99 under 100 ms; "Directory, uncached" at >= 20% with a p99 under 250 ms.
 That one asks for a random page, sort, filter and search each time, as a visitor with a session
-(whose pages are never taken from the cache): it shows the cost of a page being built. The per-address limit on anonymous pages (PUBLIC_RATE_ANONYMOUS) is turned
+(whose pages are never taken from the cache): it shows the cost of a page being built.
+The per-address limit on anonymous pages (PUBLIC_RATE_ANONYMOUS) is turned
 off: every request here comes from one address, and would be answered 429 past it.
 
     uv run python bench/public_pages.py [--workers 4] [--seconds 8] [--rounds 3]

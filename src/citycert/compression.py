@@ -33,7 +33,7 @@ def may_compress(request: HttpRequest, response: HttpResponseBase) -> bool:
     """Whether `response` carries nothing secret for the person asking (see the module)."""
     if response.streaming or response.has_header("Content-Encoding"):
         return False
-    if not response.get("Content-Type", "").split(";")[0].strip() in COMPRESSIBLE:
+    if response.get("Content-Type", "").split(";")[0].strip() not in COMPRESSIBLE:
         return False
     if request.META.get("CSRF_COOKIE_USED") or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False

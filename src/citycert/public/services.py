@@ -41,7 +41,12 @@ def bump_revision() -> None:
     # in case another process cached the old number in between.
     cache.delete(REVISION_KEY)
     local.forget_revision()
-    transaction.on_commit(lambda: (cache.delete(REVISION_KEY), local.forget_revision()))
+    transaction.on_commit(_forget_revision)
+
+
+def _forget_revision() -> None:
+    cache.delete(REVISION_KEY)
+    local.forget_revision()
 
 
 @transaction.atomic
