@@ -7,10 +7,11 @@ process on loopback with wrk, at 32 concurrent connections. For each URL it prin
 and the p50 and p99 latency, the median of several rounds, beside a static file served by the
 same server in the same run.
 
-Targets: the badge at >= 70% and the directory at >= 30% of the static file's requests/s, and a
-p99 under 100 ms. "Directory, uncached" asks for a random page and filter each time, as a
-visitor with a session (whose pages are never taken from the cache): it shows the cost of a
-page being built. The per-address limit on anonymous pages (PUBLIC_RATE_ANONYMOUS) is turned
+Targets: the badge, the directory and a profile, when cached, at >= 70% of the static file's
+requests/s with a p99 under 100 ms; "Directory, uncached" at >= 20% with a p99 under 250 ms.
+That one asks for a random page, sort, filter and search each time, as a visitor with a session
+(whose pages are never taken from the cache): it shows the cost of a page being built.
+The per-address limit on anonymous pages (PUBLIC_RATE_ANONYMOUS) is turned
 off: every request here comes from one address, and would be answered 429 past it.
 
     uv run python bench/public_pages.py [--workers 4] [--seconds 8] [--rounds 3]
@@ -39,18 +40,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 32
-TARGETS = {"Badge (SVG)": 0.70, "Directory": 0.30}
+TARGETS = {
+    "Badge (SVG)": 0.70,
+    "Directory": 0.70,
+    "City profile": 0.70,
+    "Directory, uncached": 0.20,
+}
 P99_LIMIT_MS = 100.0
+#: Pages built afresh each time have a limit of their own.
+P99_LIMITS_MS = {"Directory, uncached": 250.0}
 
-# Asks for a random directory page, sort and filter, with a session cookie: no request is
-# served from the cache (parameters a page does not read no longer make a new cache key).
+# Asks for a random directory page, sort, filter and search, with a session cookie: no request
+# is served from the cache (parameters a page does not read no longer make a new cache key).
+# One request in three searches (a word, a part of one, two words, accents, letters in capitals).
 UNCACHED_SCRIPT = """
 math.randomseed(os.time())
 local sorts = {"name", "level", "year", "year_asc"}
 local levels = {"", "silver", "gold", "platinum"}
+local searches = {"", "", "", "", "", "", "san", "spring", "bogota", "Bogot%C3%A1", "la", "ville",
+  "port+new", "MEDELL%C3%8DN", "lake", "ca", "fort", "s%C3%A3o"}
 request = function()
   local path = "/cities/?page=" .. math.random(1, 100) .. "&sort=" .. sorts[math.random(1, 4)]
-    .. "&level=" .. levels[math.random(1, 4)]
+    .. "&level=" .. levels[math.random(1, 4)] .. "&q=" .. searches[math.random(1, #searches)]
   return wrk.format("GET", path, {["Cookie"] = "sessionid=bench" .. math.random(1, 1000000)})
 end
 """
@@ -215,8 +226,9 @@ def main() -> None:
         verdict = ""
         if target is not None:
             verdict = f">= {target:.0%}: {'met' if ratio >= target else 'MISSED'}"
-        if r.p99_ms >= P99_LIMIT_MS and r.name != "Directory, uncached":
-            verdict += f" p99 over {P99_LIMIT_MS:.0f} ms"
+        limit = P99_LIMITS_MS.get(r.name, P99_LIMIT_MS)
+        if r.p99_ms >= limit:
+            verdict += f" p99 over {limit:.0f} ms"
         print(f"{r.name:22} {r.rps:11.0f} {ratio:10.0%} {r.p50_ms:8.2f} {r.p99_ms:8.2f}  {verdict}")
 
 

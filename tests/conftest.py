@@ -33,7 +33,10 @@ def fresh_state() -> None:
     from django.core.cache import cache
     from django.utils import translation
 
+    from citycert.public import local
+
     cache.clear()
+    local.clear()  # this process's own tier too: its keys name revisions another test made
     translation.activate(settings.LANGUAGE_CODE)
 
 

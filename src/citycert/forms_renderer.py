@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 WIDGET_CLASSES = {
     **{
@@ -59,3 +62,42 @@ class USWDSRenderer(DjangoTemplates):
                 "attrs": _add_class(dict(context.get("attrs") or {}), "usa-label"),
             }
         return super().render(template_name, context, request)
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """Attributes as django/forms/widgets/attrs.html writes them."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class QuickSelect(forms.Select):
+    """A list drawn in Python rather than through a template per option: the same markup as
+    Django's select.html (with the USWDS class), at a small part of the cost. Public filter
+    forms use it, where lists of countries and years are drawn on every page."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{escape(widget["name"])}"']
+        parts.append(_attrs(_add_class(widget["attrs"], "usa-select")))
+        parts.append(">")
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
+                    f"{escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value went through escape()

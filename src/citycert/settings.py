@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "citycert.operations.logs.RequestIdMiddleware",
     "citycert.operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Compresses public responses, never those holding a secret (compression.py: BREACH).
+    "citycert.compression.PublicGZipMiddleware",
     # Serves cached public pages, badges and open data before the rest runs (public/cache.py).
     "citycert.public.cache.PublicCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -341,6 +343,10 @@ APPEAL_WINDOW_DAYS = env.int("APPEAL_WINDOW_DAYS", default=30)
 PUBLIC_REVISION_TTL = env.int("PUBLIC_REVISION_TTL", default=5)
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=3600)
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=300)
+# Each process also keeps the public responses it served most recently (public/local.py), keyed
+# by the revision: at most this many, each at most this many bytes. 0 items turns it off.
+PUBLIC_LOCAL_CACHE_ITEMS = env.int("PUBLIC_LOCAL_CACHE_ITEMS", default=256)
+PUBLIC_LOCAL_CACHE_MAX_BYTES = env.int("PUBLIC_LOCAL_CACHE_MAX_BYTES", default=512 * 1024)
 # Search results are cached only for short searches that find something (the cache must not
 # grow with what anyone types); anonymous visitors get this many pages per address (guard.py).
 PUBLIC_CACHE_QUERY_MAX = env.int("PUBLIC_CACHE_QUERY_MAX", default=32)

@@ -142,6 +142,7 @@ TABLE: dict[str, Route] = {
     "public:cohort_json": Route(lambda w: {"label": "2024-02"}, everyone(200)),
     "public:directory": Route(none, everyone(200)),
     "public:map": Route(none, everyone(200)),
+    "public:map_svg": Route(none, everyone(200)),
     "public:profile": Route(lambda w: {"slug": w.b.slug}, everyone(200)),
     "public:stats": Route(none, everyone(200)),
     "public:badge_svg": Route(lambda w: {"slug": w.b.slug}, everyone(200)),

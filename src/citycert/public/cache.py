@@ -40,7 +40,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 from django.utils.translation import get_language, get_language_from_request
 
-from . import cdn
+from . import cdn, local
 from .models import Revision
 from .services import REVISION_KEY
 
@@ -57,11 +57,14 @@ def revision() -> str:
     restored from a backup, whose number went back, does not meet responses cached later),
     and today's date: a certification that ends, or whose grace period ends, changes what
     public pages say with no write to the database."""
-    current = cache.get(REVISION_KEY)
+    current = local.cached_revision()
     if current is None:
-        row = Revision.objects.values_list("number", "changed_at").first()
-        current = f"{row[0]}.{row[1].timestamp():.6f}" if row else "0"
-        cache.set(REVISION_KEY, current, settings.PUBLIC_REVISION_TTL)
+        current = cache.get(REVISION_KEY)
+        if current is None:
+            row = Revision.objects.values_list("number", "changed_at").first()
+            current = f"{row[0]}.{row[1].timestamp():.6f}" if row else "0"
+            cache.set(REVISION_KEY, current, settings.PUBLIC_REVISION_TTL)
+        local.keep_revision(current)
     return f"{current}.{timezone.localdate():%Y%m%d}"
 
 
@@ -98,6 +101,15 @@ def _tag(kind: str, language: str, request: HttpRequest, query: str) -> str:
         digest_size=12,
     ).hexdigest()
     return f'"{digest}"'
+
+
+def surrogate_keys(request: HttpRequest) -> str:
+    """The Surrogate-Key header of a shared response: PUBLIC_SURROGATE_KEY (every public
+    response, purged at once when the revision changes) and the kind of resource ("badge",
+    "map", "data", "cohorts"), so that a CDN can purge one kind without the others."""
+    kind = request.path.strip("/").split("/", 1)[0]
+    kind = {"cities": "map"}.get(kind, kind)
+    return f"{settings.PUBLIC_SURROGATE_KEY} {kind}"
 
 
 def dont_keep(response: HttpResponse) -> HttpResponse:
@@ -165,7 +177,12 @@ class PublicCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = self._key(request)
         if key is not None:
-            stored = cache.get(key)
+            # This process's own copy first (no round trip), then the shared cache.
+            stored = local.get(key)
+            if stored is None:
+                stored = cache.get(key)
+                if stored is not None:
+                    local.put(key, stored, len(stored[0]))
             if stored is not None:
                 return self._replay(request, *stored)
         response = self.get_response(request)
@@ -176,10 +193,11 @@ class PublicCacheMiddleware:
                 if response.has_header("Vary"):
                     del response["Vary"]
                 response.cookies.clear()
+                response["Surrogate-Key"] = surrogate_keys(request)
             if key is not None and not response.cookies and not response.streaming:
-                cache.set(
-                    key, (response.content, dict(response.items())), settings.PUBLIC_CACHE_SECONDS
-                )
+                stored = (response.content, dict(response.items()))
+                cache.set(key, stored, settings.PUBLIC_CACHE_SECONDS)
+                local.put(key, stored, len(response.content))
         return response
 
     @staticmethod

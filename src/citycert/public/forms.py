@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from citycert.forms_renderer import QuickSelect
 from citycert.standards.models import LEVEL_NOT_PUBLISHED
 
 from . import queries
@@ -17,12 +18,16 @@ class DirectoryForm(forms.Form):
     """The directory's filters, read from the address (GET). Every field is optional."""
 
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    level = forms.ChoiceField(label=_("Current level"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    region = forms.ChoiceField(label=_("State, province or region"), required=False)
-    standard = forms.ChoiceField(label=_("Standard version"), required=False)
-    year = forms.TypedChoiceField(label=_("Year certified"), required=False, coerce=int)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    level = forms.ChoiceField(label=_("Current level"), required=False, widget=QuickSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
+    region = forms.ChoiceField(
+        label=_("State, province or region"), required=False, widget=QuickSelect
+    )
+    standard = forms.ChoiceField(label=_("Standard version"), required=False, widget=QuickSelect)
+    year = forms.TypedChoiceField(
+        label=_("Year certified"), required=False, coerce=int, widget=QuickSelect
+    )
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=QuickSelect)
 
     def __init__(self, data: Any, facets: queries.Facets) -> None:
         super().__init__(data)

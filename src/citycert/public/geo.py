@@ -418,6 +418,12 @@ def _fit(positions: Sequence[tuple[float, float]], frame: _Frame) -> _Window:
     return _Window(left, top, zoom)
 
 
+def map_height(width: int = 960) -> int:
+    """The height of the whole map drawn `width` wide (what `render_map` writes)."""
+    frame = _basemap().frame
+    return round(width * frame.height / frame.width)
+
+
 def render_map(
     points: Iterable[MapPoint],
     *,

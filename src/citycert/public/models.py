@@ -91,8 +91,11 @@ class Listing(models.Model):
         ordering = ["name", "country"]
         indexes = [
             models.Index(fields=["name", "country"], name="listing_by_name"),
-            models.Index(fields=["-level_rank", "name"], name="listing_by_level"),
-            models.Index(fields=["-year", "name"], name="listing_by_year"),
+            # Each order of the directory in full (ties broken by name, then country), so a
+            # page deep in the list is read from the index rather than sorted afresh.
+            models.Index(fields=["-level_rank", "name", "country"], name="listing_by_level"),
+            models.Index(fields=["-year", "name", "country"], name="listing_by_year"),
+            models.Index(fields=["year", "name", "country"], name="listing_by_year_asc"),
             models.Index(fields=["country", "admin_area"], name="listing_by_region"),
         ]
 

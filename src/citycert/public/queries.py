@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -59,7 +62,7 @@ def listings(query: DirectoryQuery) -> QuerySet[Listing]:
     """The certified cities that match, in the requested order."""
     rows = Listing.objects.all()
     for word in normalize(query.q).split():
-        rows = rows.filter(search_key__contains=word)
+        rows = rows.filter(_contains(word))
     if query.level:
         rank = 0 if query.level == "unknown" else LEVEL_RANK[query.level]
         rows = rows.filter(level_rank=rank)
@@ -72,6 +75,20 @@ def listings(query: DirectoryQuery) -> QuerySet[Listing]:
     if query.year is not None:
         rows = rows.filter(year=query.year)
     return rows.order_by(*SORTS.get(query.sort, SORTS["name"])[1])
+
+
+def _contains(word: str) -> Q:
+    """Listings whose search key holds `word` (normalised: no "%" or "_" left in it), asked of
+    the search index the migration made: PostgreSQL's trigram index serves the LIKE itself
+    (and reads the table for words too short for trigrams); on SQLite the FTS5 table does."""
+    # The trigram tables know words of three letters or more; a shorter one is looked for
+    # row by row, which at a few thousand listings is faster than asking the index.
+    if connection.vendor == "sqlite" and len(word) >= 3:
+        found = RawSQL(
+            "SELECT rowid FROM public_listing_search WHERE search_key LIKE %s", (f"%{word}%",)
+        )
+        return Q(pk__in=found)
+    return Q(search_key__contains=word)
 
 
 def found_by_region(q: str, rows: Iterable[Listing]) -> set[int]:
@@ -105,12 +122,25 @@ class Facets:
 
 def facets() -> Facets:
     """The filter values; two queries, once per public revision."""
+    from . import local
     from .cache import revision
 
-    regions, pairs = cast(
-        tuple[list[tuple[str, str]], set[tuple[str, int]]],
-        cache.get_or_set(f"public:facets:{revision()}", _facet_values, 3600),
-    )
+    # Kept by this process too, in the reader's language: every directory and map page asks.
+    mine = f"public:facets:{revision()}:{get_language()}"
+    found = local.get(mine)
+    if found is None:
+        found = _facets(
+            cast(
+                tuple[list[tuple[str, str]], set[tuple[str, int]]],
+                cache.get_or_set(f"public:facets:{revision()}", _facet_values, 3600),
+            )
+        )
+        local.put(mine, found)
+    return cast(Facets, found)
+
+
+def _facets(values: tuple[list[tuple[str, str]], set[tuple[str, int]]]) -> Facets:
+    regions, pairs = values
     codes = {code for _r, code in regions}
     return Facets(
         countries=sorted(((c, country_name(c)) for c in codes), key=lambda c: normalize(c[1])),

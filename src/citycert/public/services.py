@@ -18,7 +18,7 @@ from citycert.reviews import renewal
 from citycert.reviews.models import Certification, Decision, cohort_key
 from citycert.standards.models import PracticeArea
 
-from . import cdn
+from . import cdn, local
 from .models import LEVEL_RANK, Listing, Profile, Revision
 
 REVISION_KEY = "public:revision"
@@ -40,9 +40,15 @@ def bump_revision() -> None:
     # Forget the cached number now (this process reads its own writes) and again on commit,
     # in case another process cached the old number in between.
     cache.delete(REVISION_KEY)
-    transaction.on_commit(lambda: cache.delete(REVISION_KEY))
+    local.forget_revision()
+    transaction.on_commit(_forget_revision)
     # A CDN in front keeps public responses too: it is told to drop them (cdn.py).
     transaction.on_commit(cdn.schedule_purge)
+
+
+def _forget_revision() -> None:
+    cache.delete(REVISION_KEY)
+    local.forget_revision()
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^cohorts/(?P<label>[0-9]{4}(?:-[0-9]{2})?)/$", views.cohort, name="cohort"),
     path("cities/", views.directory, name="directory"),
     path("cities/map/", views.map_page, name="map"),
+    path("cities/map.svg", views.map_svg, name="map_svg"),
     path("cities/<slug:slug>/", views.profile, name="profile"),
     path("stats/", views.stats, name="stats"),
     # The format is chosen by the suffix alone, never by the Accept header.

@@ -28,6 +28,7 @@ from . import charts, geo, opendata, queries, services
 from .cache import dont_keep, known_query, public_response
 from .forms import DirectoryForm, ProfileForm
 from .models import Profile
+from .rows import directory_rows
 
 PER_PAGE = 50
 
@@ -100,7 +101,11 @@ def directory(request: HttpRequest) -> HttpResponse:
             "page_query": filters,
             "filters": filters.urlencode(),
             "filtered": any(v for k, v in vars(query).items() if k != "sort"),
-            "by_region": queries.found_by_region(query.q, page),
+            "rows": directory_rows(
+                page,
+                queries.found_by_region(query.q, page),
+                reverse("public:profile", args=["-"]).removesuffix("-/"),
+            ),
         },
     )
     asked = request.GET.get("page", "").strip()
@@ -109,10 +114,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_safe
-@public_response(params=FILTERS)
-def map_page(request: HttpRequest) -> HttpResponse:
-    form, query = _filters(request)
+def _map_points(query: queries.DirectoryQuery) -> list[geo.MapPoint]:
     # Thousands of cities: plain tuples, and each country's name and each address built once.
     profile = reverse("public:profile", args=["-"]).removesuffix("-/")
     names: dict[str, str] = {}
@@ -133,16 +135,55 @@ def map_page(request: HttpRequest) -> HttpResponse:
                 href=f"{profile}{slug}/",
             )
         )
-    filtered = any(v for k, v in vars(query).items() if k != "sort")
+    return rows
+
+
+def _is_filtered(query: queries.DirectoryQuery) -> bool:
+    return any(v for k, v in vars(query).items() if k != "sort")
+
+
+@require_safe
+@public_response(params=(*FILTERS, "page"))
+def map_page(request: HttpRequest) -> HttpResponse:
+    """The map (an image at its own address, drawn once per public revision and filters) and
+    the same cities in a table, a page at a time: the page stays small at thousands of cities."""
+    form, query = _filters(request)
+    page = Paginator(queries.listings(query), PER_PAGE).get_page(request.GET.get("page"))
+    filters = QueryDict(known_query(request, FILTERS, bounded=False))
+    response = render(
+        request,
+        "public/map.html",
+        {
+            "form": form,
+            "page": page,
+            "page_query": filters,
+            "filters": filters.urlencode(),
+            "filtered": _is_filtered(query),
+            "profiles": reverse("public:profile", args=["-"]).removesuffix("-/"),
+            "map_height": geo.map_height(),
+        },
+    )
+    asked = request.GET.get("page", "").strip()
+    if not _worth_keeping(form, query, page.paginator.count) or asked not in ("", str(page.number)):
+        dont_keep(response)
+    return response
+
+
+@require_safe
+@public_response(shared=True, params=FILTERS)
+def map_svg(request: HttpRequest) -> HttpResponse:
+    """The map of the cities the filters find, as an SVG image: the same for everyone, kept by
+    browsers and CDNs like a badge."""
+    form, query = _filters(request)
+    rows = _map_points(query)
     svg = geo.render_map(
         rows,
         title=_("Map of certified cities"),
         description=_("Each certified city is marked by the shape and colour of its level."),
-        fit=filtered,
+        fit=_is_filtered(query),
+        link=False,
     )
-    response = render(
-        request, "public/map.html", {"form": form, "rows": rows, "map": svg, "filtered": filtered}
-    )
+    response = HttpResponse(svg, content_type="image/svg+xml")
     return response if _worth_keeping(form, query, len(rows)) else dont_keep(response)
 
 
