@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,7 +108,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "filters": filters,
-            "reviewers": list(reviewers()),
+            # The same list in every row's form: drawn once, not once per row.
+            "reviewer_options": render_to_string(
+                "reviews/_reviewer_options.html", {"reviewers": reviewers()}
+            ),
             "open_appeals": queries.appeals().count(),
         },
         status=400 if filters.errors else 200,
