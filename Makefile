@@ -79,6 +79,7 @@ bench: install
 	$(RUN) python bench/scoring.py
 	$(RUN) python bench/map_render.py
 	$(RUN) python bench/public_pages.py
+	$(RUN) python bench/staff_pages.py
 	$(RUN) python bench/report.py
 	$(RUN) python bench/spreadsheet_import.py
 	$(RUN) python bench/public_cache_growth.py

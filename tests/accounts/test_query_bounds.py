@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from citycert.accounts import services
-from citycert.accounts.models import Membership
+from citycert.accounts.models import Membership, User
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,156 @@ def test_the_review_queue_and_my_page_do_not_grow_with_the_reviews(
     queries_for(client, "/program/reviews/", django_assert_max_num_queries, 14)
     client.force_login(reviewer, backend=BACKEND)
     queries_for(client, "/my/", django_assert_max_num_queries, 12)
+
+
+# Signed-in pages and the API's lists on generated worlds of two sizes -----------------------
+
+#: Queries each page or list may run, whatever the number of cities, assessments, answers,
+#: reviewers and verdicts (the same bound for both worlds).
+PAGE_BOUNDS = {
+    "admin /program/reviews/": 10,
+    "admin /program/reviews/?page=2": 10,
+    "admin /program/renewals/": 12,
+    "admin /my/": 12,
+    "lead overview": 18,
+    "lead criterion": 17,
+    "lead report": 13,  # one more where the city has five peers to compare with
+    "lead /my/": 12,
+    "reviewer review": 14,
+    "reviewer /my/": 12,
+}
+API_BOUNDS = {
+    "admin /program/reviews": 7,
+    "admin /program/reviews?offset=5": 7,
+    "admin /program/appeals": 4,
+    "admin /program/renewals": 6,
+    "lead /my/cities": 5,
+    "lead answers": 7,
+    "reviewer /my/cities": 6,
+    "reviewer /my/notifications": 4,
+    "lead /cities": 2,
+}
+#: Small and larger worlds: cities, events, open and decided assessments, reviewers.
+WORLDS = [(12, 12, 8, 4, 2), (150, 300, 100, 40, 6)]
+
+
+@pytest.fixture
+def world(standard: None, settings, request):  # type: ignore[no-untyped-def]
+    """A generated program (generate_demo) and the people the pages are measured for: a program
+    admin, the lead of a city whose assessment is in review after a decided one, and a reviewer
+    of that assessment who declared no conflict."""
+    from django.core.management import call_command
+
+    from citycert.assessments.models import Assessment
+    from citycert.reviews.models import Assignment
+
+    settings.DEBUG = True
+    cities, events, assessments, decided, reviewers = request.param
+    call_command(
+        "generate_demo",
+        cities=cities,
+        events=events,
+        assessments=assessments,
+        decided=decided,
+        reviewers=reviewers,
+        verbosity=0,
+    )
+    assessment = (
+        Assessment.objects.filter(state="in_review", assignments__conflict=False)
+        .select_related("city")
+        .order_by("pk")
+        .first()
+    )
+    assert assessment is not None
+    code = (
+        assessment.answers.filter(status="claimed")
+        .order_by("criterion__position")
+        .values_list("criterion__code", flat=True)
+        .first()
+    )
+    return {
+        "admin": User.objects.filter(program_roles__role="admin").order_by("pk").first(),
+        "lead": Membership.objects.get(city=assessment.city, role="lead").user,
+        "reviewer": Assignment.objects.filter(assessment=assessment, conflict=False)
+        .first()
+        .reviewer,  # type: ignore[union-attr]
+        "slug": assessment.city.slug,
+        "assessment": assessment.pk,
+        "code": code,
+        "size": assessments + decided,
+    }
+
+
+def _page_urls(w: dict) -> dict[str, tuple[str, str]]:  # type: ignore[type-arg]
+    base = f"/my/cities/{w['slug']}"
+    return {
+        "admin /program/reviews/": ("admin", "/program/reviews/"),
+        "admin /program/reviews/?page=2": ("admin", "/program/reviews/?page=2"),
+        "admin /program/renewals/": ("admin", "/program/renewals/"),
+        "admin /my/": ("admin", "/my/"),
+        "lead overview": ("lead", f"{base}/assessment/"),
+        "lead criterion": ("lead", f"{base}/assessment/criteria/{w['code']}/"),
+        "lead report": ("lead", f"{base}/reports/assessments/{w['assessment']}/"),
+        "lead /my/": ("lead", "/my/"),
+        "reviewer review": ("reviewer", f"/my/reviews/{w['slug']}/"),
+        "reviewer /my/": ("reviewer", "/my/"),
+    }
+
+
+@pytest.mark.parametrize("world", WORLDS, indirect=True)
+def test_signed_in_pages_run_the_same_few_queries_in_a_small_and_a_larger_world(
+    world, client: Client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    urls = _page_urls(world)
+    assert set(urls) == set(PAGE_BOUNDS)
+    for name, (who, url) in urls.items():
+        client.force_login(world[who], backend=BACKEND)
+        client.get(url)  # the first request of a session writes it
+        with django_assert_max_num_queries(PAGE_BOUNDS[name], info=name):
+            assert client.get(url).status_code == 200, name
+
+
+@pytest.mark.parametrize("world", WORLDS, indirect=True)
+def test_the_api_lists_run_the_same_few_queries_in_a_small_and_a_larger_world(
+    world, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.cache import cache
+
+    from citycert.accounts.services import create_token
+
+    tokens = {
+        who: create_token(world[who], "t", "read").secret for who in ("admin", "lead", "reviewer")
+    }
+    urls = {
+        "admin /program/reviews": ("admin", "/program/reviews"),
+        "admin /program/reviews?offset=5": ("admin", "/program/reviews?offset=5&limit=5"),
+        "admin /program/appeals": ("admin", "/program/appeals"),
+        "admin /program/renewals": ("admin", "/program/renewals"),
+        "lead /my/cities": ("lead", "/my/cities"),
+        "lead answers": ("lead", f"/my/cities/{world['slug']}/assessment/answers"),
+        "reviewer /my/cities": ("reviewer", "/my/cities"),
+        "reviewer /my/notifications": ("reviewer", "/my/notifications"),
+        "lead /cities": ("lead", "/cities"),
+    }
+    assert set(urls) == set(API_BOUNDS)
+    api = Client()
+    for name, (who, url) in urls.items():
+        cache.clear()
+        headers = {"Authorization": f"Bearer {tokens[who]}"}
+        api.get("/api/v1" + url, headers=headers)  # the token's first use is written down
+        with django_assert_max_num_queries(API_BOUNDS[name], info=name):
+            assert api.get("/api/v1" + url, headers=headers).status_code == 200, name
+
+
+@pytest.mark.parametrize("world", WORLDS[1:], indirect=True)
+def test_the_review_queue_shows_fifty_assessments_a_page(world, client: Client) -> None:  # type: ignore[no-untyped-def]
+    from citycert.assessments.models import Assessment
+
+    waiting = Assessment.objects.filter(state__in=Assessment.REVIEW_STATES).count()
+    assert waiting > 50
+    client.force_login(world["admin"], backend=BACKEND)
+    first = client.get("/program/reviews/").text
+    assert first.count('<th scope="row">') == 50
+    assert "?page=2" in first
+    last = client.get("/program/reviews/?page=2").text
+    assert last.count('<th scope="row">') == waiting - 50

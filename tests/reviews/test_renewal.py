@@ -208,3 +208,22 @@ def test_admins_see_what_ends_in_the_next_180_days(certified) -> None:  # type: 
         assert page.status_code == 200 and "Renewton" in page.text and "Renewal due" in page.text
     with time_machine.travel(dt.datetime(2028, 1, 1, 12, tzinfo=dt.UTC)):
         assert "Renewton" not in signed_in(people["admin"]).get("/program/renewals/").text
+
+
+def test_current_awards_can_be_limited_to_those_ending_in_a_window(certified) -> None:  # type: ignore[no-untyped-def]
+    c, _people = certified
+    ends = Certification.objects.get(city=c).valid_until
+    assert ends is not None
+    assert set(renewal.current_awards()) == {c.pk}
+    within = renewal.current_awards(ending=(ends - dt.timedelta(days=1), ends))
+    assert list(within) == [c.pk] and within[c.pk].valid_until == ends
+    assert (
+        renewal.current_awards(ending=(ends + dt.timedelta(days=1), ends + dt.timedelta(days=9)))
+        == {}
+    )
+    # The renewals page asks for its window only.
+    today = ends - dt.timedelta(days=200)
+    from citycert.reviews import queries
+
+    assert queries.renewals(today, days=180) == []
+    assert [r.certification.city_id for r in queries.renewals(today, days=200)] == [c.pk]

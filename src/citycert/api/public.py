@@ -15,6 +15,7 @@ from citycert.public.models import Listing
 from citycert.reviews import queries as certifications
 
 from .errors import errors
+from .paging import Shaped
 from .schemas import cohort_path, slug_path
 
 router = Router(tags=["Public"])
@@ -191,7 +192,7 @@ def directory(request: HttpRequest, filters: Query[DirectoryFilters]) -> Any:
         year=filters.year,
         sort=filters.sort,
     )
-    return [_listing(row) for row in public.listings(query)]
+    return Shaped(public.listings(query), _listing)
 
 
 @router.get(

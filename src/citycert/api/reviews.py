@@ -30,6 +30,7 @@ from citycert.web import authorized
 from . import clarifications
 from .auth import token_auth
 from .errors import AUTHENTICATED, ApiError, errors
+from .paging import Shaped
 from .ratelimit import RateLimit
 from .schemas import COHORT_LABEL, Input, code_path, cohort_path, id_path, slug_path
 
@@ -214,7 +215,7 @@ def _submitted(pk: int) -> Assessment:
     summary="The review queue",
 )
 @paginate(LimitOffsetPagination)
-def review_queue(request: HttpRequest, filters: Query[QueueFilters]) -> list[dict[str, Any]]:
+def review_queue(request: HttpRequest, filters: Query[QueueFilters]) -> Shaped:
     """Submitted assessments, oldest first (program admins). Decided ones only when asked for
     with `state=decided`."""
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
@@ -224,22 +225,23 @@ def review_queue(request: HttpRequest, filters: Query[QueueFilters]) -> list[dic
         country=filters.country or "",
         older_than=filters.older_than,
     )
-    return [
-        {
-            "id": a.pk,
-            "city": a.city.slug,
-            "city_name": a.city.name,
-            "country": a.city.country,
-            "standard": a.standard.code,
-            "state": a.state,
-            "submitted_at": a.submitted_at,
-            "reviewers": [
-                {"email": r.reviewer.email, "conflict": r.conflict} for r in a.assignments.all()
-            ],
-            "open_clarifications": len(a.open_clarifications),
-        }
-        for a in items
-    ]
+    return Shaped(items, _queue_item)
+
+
+def _queue_item(a: Assessment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "city": a.city.slug,
+        "city_name": a.city.name,
+        "country": a.city.country,
+        "standard": a.standard.code,
+        "state": a.state,
+        "submitted_at": a.submitted_at,
+        "reviewers": [
+            {"email": r.reviewer.email, "conflict": r.conflict} for r in a.assignments.all()
+        ],
+        "open_clarifications": len(a.open_clarifications),  # type: ignore[attr-defined]
+    }
 
 
 @router.get(

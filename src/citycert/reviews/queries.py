@@ -159,7 +159,9 @@ def renewals(today: dt.date, days: int = 180) -> list[renewal.Renewal]:
     their grace period, or expired), soonest first."""
     return [
         r
-        for r in renewal.standings(today=today)
+        for r in renewal.standings(
+            today=today, ending=(today - dt.timedelta(days=days), today + dt.timedelta(days=days))
+        )
         if r.certification.valid_until is not None
         and abs((r.certification.valid_until - today).days) <= days
     ]

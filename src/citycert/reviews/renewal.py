@@ -85,21 +85,31 @@ class Renewal:
         return str(LABELS[self.status])
 
 
-def current_awards(city_ids: Iterable[int] | None = None) -> dict[int, Certification]:
-    """Each city's current award (one query)."""
+def current_awards(
+    city_ids: Iterable[int] | None = None, *, ending: tuple[dt.date, dt.date] | None = None
+) -> dict[int, Certification]:
+    """Each city's current award (two queries), or only those that end between the two dates
+    of `ending`. Which award is current is found from narrow rows (id, city, cohort), so only the
+    chosen awards are built as objects: a city's whole history is not."""
     certs = (
         Certification.objects.filter(published_at__isnull=False, superseded_by__isnull=True)
         .exclude(event=Certification.Event.NOT_RECERTIFIED)
-        .select_related("city", "cohort", "standard")
+        .order_by()
     )
     if city_ids is not None:
         certs = certs.filter(city_id__in=list(city_ids))
-    found: dict[int, Certification] = {}
-    for cert in certs:
-        held = found.get(cert.city_id)
-        if held is None or cohort_key(cert.cohort.label) > cohort_key(held.cohort.label):
-            found[cert.city_id] = cert
-    return found
+    latest: dict[int, tuple[tuple[int, int], int]] = {}
+    for pk, city_id, label in certs.values_list("pk", "city_id", "cohort__label"):
+        key = cohort_key(label)
+        held = latest.get(city_id)
+        if held is None or key > held[0]:
+            latest[city_id] = (key, pk)
+    chosen = Certification.objects.filter(pk__in=[pk for _key, pk in latest.values()])
+    if ending is not None:
+        chosen = chosen.filter(valid_until__range=ending)
+    # The few standard versions once each, not once per row (they carry the Standard's texts).
+    rows = chosen.select_related("city", "cohort").prefetch_related("standard").order_by()
+    return {cert.city_id: cert for cert in rows}
 
 
 #: The states of a renewal still under way: in review, or its decision under appeal.
@@ -127,10 +137,15 @@ def last_submitted(city_ids: Iterable[int]) -> dict[int, dt.datetime]:
     )
 
 
-def standings(city_ids: Iterable[int] | None = None, *, today: dt.date) -> list[Renewal]:
-    """The current award of each city (of these cities), with its renewal and status; those
-    with an end date first, soonest first."""
-    awards = current_awards(city_ids)
+def standings(
+    city_ids: Iterable[int] | None = None,
+    *,
+    today: dt.date,
+    ending: tuple[dt.date, dt.date] | None = None,
+) -> list[Renewal]:
+    """The current award of each city (of these cities; of those that end between the dates
+    of `ending`), with its renewal and status; those with an end date first, soonest first."""
+    awards = current_awards(city_ids, ending=ending)
     submitted = renewing(awards)
     by_standard = rules.for_standards({c.standard_id for c in awards.values()})
     found = []
@@ -193,7 +208,7 @@ def send_reminders(today: dt.date) -> int:
     sent = 0
     due = [
         r
-        for r in standings(today=today)
+        for r in standings(today=today, ending=(today, horizon))
         if r.certification.valid_until is not None
         and today <= r.certification.valid_until <= horizon
     ]

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,6 +73,10 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 # The review queue and the work on one assessment ------------------------------------------
 
 
+#: Assessments on one page of the review queue.
+QUEUE_PER_PAGE = 50
+
+
 @login_required
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
@@ -83,6 +89,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         country=wanted.get("country") or "",
         older_than=wanted.get("older_than"),
     )
+    # A page at a time: the queue can hold thousands of assessments, each row with its forms.
+    page = Paginator(items, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [
         {
@@ -91,15 +99,19 @@ def queue(request: HttpRequest) -> HttpResponse:
             "overdue": any(c.due_on < now.date() for c in a.open_clarifications),
             "waiting": bool(a.open_clarifications),
         }
-        for a in items
+        for a in page
     ]
     return render(
         request,
         "reviews/queue.html",
         {
             "rows": rows,
+            "page": page,
             "filters": filters,
-            "reviewers": list(reviewers()),
+            # The same list in every row's form: drawn once, not once per row.
+            "reviewer_options": render_to_string(
+                "reviews/_reviewer_options.html", {"reviewers": reviewers()}
+            ),
             "open_appeals": queries.appeals().count(),
         },
         status=400 if filters.errors else 200,

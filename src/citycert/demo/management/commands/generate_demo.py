@@ -1,4 +1,6 @@
-"""Fill the database with synthetic certified cities and history, at the program's full scale.
+"""Fill the database with synthetic certified cities and history, at the program's full scale,
+and with work in progress: assessments in every state with their leads, reviewers with their
+assignments and verdicts, clarifications, decisions and program admins (see demo/workload.py).
 
 For demonstrations and benchmarks only: the cities are real places of the Americas (so that
 names, regions and the map look real) but their certifications are invented. Their gazetteer
@@ -18,8 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from citycert.assessments.services import AssessmentError, current_standard
 from citycert.cities import gazetteer
 from citycert.cities.models import City
+from citycert.demo import workload
 from citycert.public.services import refresh
 from citycert.reviews.models import Certification, Cohort, cohort_key
 from citycert.scoring import LEVELS
@@ -80,6 +84,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cities", type=int, default=5000)
         parser.add_argument("--events", type=int, default=25000)
+        parser.add_argument(
+            "--assessments",
+            type=int,
+            default=None,
+            help="open assessments, from in progress to waiting for a clarification "
+            "(default: 60%% of --cities)",
+        )
+        parser.add_argument(
+            "--decided",
+            type=int,
+            default=None,
+            help="decided assessments (default: 30%% of --cities)",
+        )
+        parser.add_argument(
+            "--reviewers", type=int, default=None, help="reviewers (default: one per 125 cities)"
+        )
+        parser.add_argument("--admins", type=int, default=3, help="program admins")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--force", action="store_true", help="run even with DEBUG off (never in production)"
@@ -95,17 +116,45 @@ class Command(BaseCommand):
                 f"--events must be between --cities and {len(cohorts)} times --cities "
                 f"({len(cohorts)} announcements)."
             )
+        assessments = _count(options["assessments"], cities * 3 // 5)
+        decided = _count(options["decided"], cities * 3 // 10)
+        reviewer_count = _count(options["reviewers"], max(2, cities // 125))
+        admins = _count(options["admins"], 3)
+        if max(assessments, decided) > cities:
+            raise CommandError("--assessments and --decided may be at most --cities each.")
+        if (assessments or decided) and reviewer_count < 2:
+            raise CommandError("--reviewers must be at least 2: each review has two.")
         versions = {v.code: v for v in StandardVersion.objects.all()}
         if not versions:
             raise CommandError("Load the Standard first: citycert load_standard")
+        try:
+            standard = current_standard()
+        except AssessmentError as exc:
+            raise CommandError(str(exc)) from None
         with transaction.atomic():
             if City.objects.filter(gazetteer_id__startswith=PREFIX).exists():
                 # Published certifications are permanent (the database refuses to delete them),
                 # so synthetic data is generated once, into a database of its own.
                 raise CommandError("Synthetic data exists already; use an empty database.")
-            created = self._generate(cities, events, cohorts, versions, options["seed"])
+            made = self._generate(cities, events, cohorts, versions, options["seed"])
+            work = workload.generate(
+                random.Random(options["seed"]),  # noqa: S311 - reproducible demo data
+                made,
+                standard,
+                open_count=assessments,
+                decided_count=decided,
+                reviewer_count=reviewer_count,
+                admin_count=admins,
+            )
         self.stdout.write(
-            f"{created} synthetic cities with {events} certifications in {len(cohorts)} cohorts"
+            f"{len(made)} synthetic cities with {events} certifications in {len(cohorts)} cohorts"
+        )
+        states = ", ".join(f"{n} {state}" for state, n in sorted(work.assessments.items()))
+        self.stdout.write(
+            f"{sum(work.assessments.values())} assessments ({states or 'none'}) with "
+            f"{work.answers} answers; {work.leads} leads, {work.reviewers} reviewers, "
+            f"{work.admins} admins; {work.assignments} assignments, {work.validations} "
+            f"verdicts, {work.clarifications} clarifications"
         )
 
     def _generate(
@@ -115,7 +164,7 @@ class Command(BaseCommand):
         cohorts: list[str],
         versions: dict[str, StandardVersion],
         seed: int,
-    ) -> int:
+    ) -> list[City]:
         rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
         taken_ids = {
             g.removeprefix("geonames:") for g in City.objects.values_list("gazetteer_id", flat=True)
@@ -182,4 +231,12 @@ class Command(BaseCommand):
                 )
         Certification.objects.bulk_create(batch, batch_size=2000)
         refresh()
-        return len(rows)
+        return [created[city.gazetteer_id] for city in rows]
+
+
+def _count(given: int | None, default: int) -> int:
+    if given is None:
+        return default
+    if given < 0:
+        raise CommandError("Counts may not be negative.")
+    return given
