@@ -90,7 +90,8 @@ def test_it_answers_every_request_as_its_schema_says(
     if isinstance(params.get("assessment_id"), int) and params["assessment_id"] % 2 == 0:
         params["assessment_id"] = fuzz_world["submitted"]
     token = fuzz_world["admin" if case.path.startswith("/api/v1/program/") else "lead"]
+    # Identity: schemathesis reads the body as sent, and would not undo gzip (tested apart).
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
         checks=[not_a_server_error, response_schema_conformance],
     )
