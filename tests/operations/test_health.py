@@ -73,6 +73,7 @@ def test_ready_fails_while_a_migration_is_not_applied() -> None:
         health._migrated = False
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection
 def test_the_worker_announces_itself_before_its_first_task() -> None:
     """`citycert worker --batch` runs the queue once and exits; its heartbeat is in the table."""
     call_command("worker", "--batch", "--no-reload", "--worker-id", "probe-worker", verbosity=0)

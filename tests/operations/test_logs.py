@@ -55,6 +55,7 @@ def test_log_lines_are_json_with_the_request_id(captured: io.StringIO) -> None:
     assert {"time", "level", "logger", "message"} <= set(found[0])
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection
 def test_the_request_id_follows_the_work_into_the_task(captured: io.StringIO) -> None:
     """A notification's email is sent by a background task run by the worker; the worker's
     lines about that task carry the id of the request that enqueued it."""
