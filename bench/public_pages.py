@@ -75,6 +75,19 @@ class Result:
     p99_ms: float
 
 
+def medians(rounds: dict[str, list[tuple[float, float, float]]]) -> list[Result]:
+    """Each URL's median requests/s, p50 and p99 over its rounds, in the order measured."""
+    return [
+        Result(
+            name,
+            statistics.median(r[0] for r in runs),
+            statistics.median(r[1] for r in runs),
+            statistics.median(r[2] for r in runs),
+        )
+        for name, runs in rounds.items()
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -202,15 +215,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
 
-    results = [
-        Result(
-            name,
-            statistics.median(r[0] for r in runs),
-            statistics.median(r[1] for r in runs),
-            statistics.median(r[2] for r in runs),
-        )
-        for name, runs in rounds.items()
-    ]
+    results = medians(rounds)
     baseline = results[0].rps
     database = "PostgreSQL" if options.database_url.startswith("postgres") else "SQLite"
     print(

@@ -33,32 +33,22 @@ import platform
 import re
 import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from public_pages import CITYCERT, CONNECTIONS, ROOT, milliseconds, run, serve
+from public_pages import CITYCERT, CONNECTIONS, ROOT, medians, milliseconds, run, serve
 
 #: A page meets its target within this many times the plain page's p50 latency...
 LATENCY_FACTOR = 5.0
 #: ... or with at least this share of its requests/s.
 THROUGHPUT_SHARE = 0.20
 PLAIN = "Plain page (tokens)"
-
-
-@dataclass
-class Result:
-    name: str
-    rps: float
-    p50_ms: float
-    p99_ms: float
 
 
 def wrk(url: str, seconds: int, script: str) -> tuple[float, float, float]:
@@ -292,15 +282,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=30)
 
-    results = [
-        Result(
-            name,
-            statistics.median(r[0] for r in runs),
-            statistics.median(r[1] for r in runs),
-            statistics.median(r[2] for r in runs),
-        )
-        for name, runs in rounds.items()
-    ]
+    results = medians(rounds)
     plain = results[0]
     database = "PostgreSQL" if options.database_url.startswith("postgres") else "SQLite"
     print(
