@@ -76,6 +76,9 @@ def settings_env() -> dict[str, str]:
         "AWS_ACCESS_KEY_ID": "cluster",
         "AWS_SECRET_ACCESS_KEY": "cluster",  # moto accepts any key
         "CDN_PURGE_URL": f"http://127.0.0.1:{PORTS['varnish']}/",
+        # Each process trusts its copy of the public revision for 1 s; the second purge comes
+        # after that, so the CDN never keeps a page made from the old data.
+        "PUBLIC_REVISION_TTL": "1",
         "CDN_PURGE_DELAY": "3",
         "TASK_STALE_MINUTES": "1",
         # Varnish sets X-Forwarded-For, HAProxy adds Varnish's address: the client is 2 back.

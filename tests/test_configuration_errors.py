@@ -66,6 +66,22 @@ def test_it_names_a_setting_it_cannot_read(
     assert "Traceback" not in completed.stderr
 
 
+def test_it_refuses_a_second_purge_before_every_process_sees_the_change(tmp_path: Path) -> None:
+    completed = citycert(
+        tmp_path,
+        "check",
+        DEBUG="true",
+        CDN_PURGE_URL="http://127.0.0.1:6081/",
+        PUBLIC_REVISION_TTL="5",
+        CDN_PURGE_DELAY="3",
+    )
+    assert completed.returncode == 2
+    assert completed.stderr == (
+        "citycert: CDN_PURGE_DELAY (3) must be longer than PUBLIC_REVISION_TTL (5): "
+        "set one of them in the environment.\n"
+    )
+
+
 def test_a_password_in_a_bad_url_is_not_repeated(tmp_path: Path) -> None:
     password = secrets.token_hex(8)
     completed = citycert(tmp_path, "check", DEBUG="true", DATABASE_URL=f"pg://u:{password}@h/db")

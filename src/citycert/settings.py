@@ -360,6 +360,13 @@ PUBLIC_SURROGATE_KEY = env.str("PUBLIC_SURROGATE_KEY", default="citycert-public"
 CDN_MAX_AGE = env.int("CDN_MAX_AGE", default=600)
 CDN_PURGE_URL = env.str("CDN_PURGE_URL", default="")
 CDN_PURGE_DELAY = env.int("CDN_PURGE_DELAY", default=2 * PUBLIC_REVISION_TTL)
+if CDN_PURGE_URL and CDN_PURGE_DELAY <= PUBLIC_REVISION_TTL:
+    # The second purge must come after every process has seen the new revision, or the CDN
+    # may keep a page one of them made from the old data.
+    raise ImproperlyConfigured(
+        f"CDN_PURGE_DELAY ({CDN_PURGE_DELAY}) must be longer than PUBLIC_REVISION_TTL "
+        f"({PUBLIC_REVISION_TTL}): set one of them in the environment."
+    )
 CDN_PURGE_TIMEOUT = env.float("CDN_PURGE_TIMEOUT", default=5.0)
 
 # Evidence files: the largest upload accepted, in bytes (20 MB unless EVIDENCE_MAX_MB says).

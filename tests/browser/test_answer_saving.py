@@ -68,9 +68,11 @@ def test_someone_elses_save_meanwhile_is_reported(page, live_server) -> None:  #
     expect(page.locator("#save-state")).to_contain_text("while you were editing")
     assert statuses == [409]
     # Nothing is overwritten, by this save or the next one.
-    page.check("input[name=items][value=b]")
+    # The message is already on the page: wait for this save's own answer, not for the text.
+    with page.expect_response(lambda r: r.request.method == "POST") as second:
+        page.check("input[name=items][value=b]")
+    assert second.value.status == 409
     expect(page.locator("#save-state")).to_contain_text("while you were editing")
-    page.wait_for_load_state("networkidle")
     assert statuses == [409, 409]
     answer.refresh_from_db()
     assert (answer.items, answer.narrative) == (["d"], "Jorge's answer.")

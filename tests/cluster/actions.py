@@ -80,7 +80,7 @@ def seed() -> dict[str, Any]:
 
 
 def publish(label: str) -> dict[str, Any]:
-    """Publish the cohort and wait for the first CDN purge it queued to be done by a worker."""
+    """Publish the cohort and wait for both CDN purges it queued to be done by a worker."""
     before = set(DBTaskResult.objects.filter(task_path=PURGE_TASK).values_list("id", flat=True))
     publish_cohort(Cohort.objects.get(label=label))
     queued = list(
@@ -89,17 +89,17 @@ def publish(label: str) -> dict[str, Any]:
         .order_by("enqueued_at")
     )
 
-    def first_done() -> DBTaskResult | None:
-        task = DBTaskResult.objects.get(pk=queued[0].pk)
-        return (
-            task if task.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED) else None
-        )
+    def all_done() -> list[DBTaskResult] | None:
+        tasks = list(DBTaskResult.objects.filter(pk__in=[task.pk for task in queued]))
+        finished = (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED)
+        return tasks if all(task.status in finished for task in tasks) else None
 
-    done = until(first_done, "the CDN purge")
+    until(all_done, "the CDN purges")
+    done = {task.pk: task for task in DBTaskResult.objects.filter(pk__in=[t.pk for t in queued])}
     return {
         "purges_queued": len(queued),
-        "first_status": done.status,
-        "first_purged": done.return_value,
+        "statuses": [done[task.pk].status for task in queued],
+        "purged": [done[task.pk].return_value for task in queued],
         "second_runs_after": (
             (queued[1].run_after - queued[0].enqueued_at).total_seconds()
             if len(queued) > 1 and queued[1].run_after
