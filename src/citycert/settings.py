@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_countries",  # country names in every language of the site
     "citycert.accounts",
     "citycert.cities",
+    "citycert.partners",
     "citycert.reviews",
     "citycert.assessments",
     "citycert.standards",
