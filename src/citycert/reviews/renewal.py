@@ -26,7 +26,8 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,7 @@ from citycert.accounts.notifications import notify
 from citycert.assessments.models import Assessment
 
 from . import rules
-from .models import Certification, RenewalReminder, cohort_key
+from .models import Certification, RenewalReminder
 
 
 class Status(StrEnum):
@@ -88,9 +89,10 @@ class Renewal:
 def current_awards(
     city_ids: Iterable[int] | None = None, *, ending: tuple[dt.date, dt.date] | None = None
 ) -> dict[int, Certification]:
-    """Each city's current award (two queries), or only those that end between the two dates
-    of `ending`. Which award is current is found from narrow rows (id, city, cohort), so only the
-    chosen awards are built as objects: a city's whole history is not."""
+    """Each city's current award (one query), or only those that end between the two dates
+    of `ending`. The database ranks each city's awards by cohort (labels, "2019" or "2019-08",
+    sort as text in the order of time: a year alone before that year's months) and keeps the
+    latest, so a city's whole history never reaches Python."""
     certs = (
         Certification.objects.filter(published_at__isnull=False, superseded_by__isnull=True)
         .exclude(event=Certification.Event.NOT_RECERTIFIED)
@@ -98,13 +100,14 @@ def current_awards(
     )
     if city_ids is not None:
         certs = certs.filter(city_id__in=list(city_ids))
-    latest: dict[int, tuple[tuple[int, int], int]] = {}
-    for pk, city_id, label in certs.values_list("pk", "city_id", "cohort__label"):
-        key = cohort_key(label)
-        held = latest.get(city_id)
-        if held is None or key > held[0]:
-            latest[city_id] = (key, pk)
-    chosen = Certification.objects.filter(pk__in=[pk for _key, pk in latest.values()])
+    latest = certs.annotate(
+        recency=Window(
+            RowNumber(),
+            partition_by=[F("city_id")],
+            order_by=[F("cohort__label").desc(), F("pk").desc()],
+        )
+    ).filter(recency=1)
+    chosen = Certification.objects.filter(pk__in=latest.values("pk"))
     if ending is not None:
         chosen = chosen.filter(valid_until__range=ending)
     # The few standard versions once each, not once per row (they carry the Standard's texts).
