@@ -132,7 +132,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "citycert.accounts.context_processors.navigation",
             ],
-            "builtins": ["citycert.templatetags.texts"],
+            "builtins": ["citycert.templatetags.texts", "citycert.templatetags.layout"],
         },
     }
 ]

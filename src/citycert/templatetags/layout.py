@@ -1,0 +1,77 @@
+"""The site's header and footer, made once per language and page for visitors who are not
+signed in.
+
+For such a visitor the header and footer are the same for everyone: the menu, the sign-in
+links, the language form. Only the address the language form returns to differs, and it is
+put in afterwards. Building them through the template engine was a large share of every public
+page that the page cache did not already hold; signed-in people get them built for them (their
+menus, their name, a CSRF token).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django import template
+from django.template.base import Parser, Token
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+#: Stands in for the return address while the shared copy is made; never in a real address.
+_HERE = "\x00here\x00"
+#: How many shared copies a process keeps (pages x languages x parts: a few hundred at most).
+_LIMIT = 1000
+_lock = threading.Lock()
+_kept: dict[tuple[str, ...], str] = {}
+
+
+def return_address(request: Any) -> str:
+    """Where the language form sends the reader back to: the page as cached pages know it
+    (only the query parameters the page reads), else the full address."""
+    return getattr(request, "public_path", None) or request.get_full_path()
+
+
+class SharedNode(template.Node):
+    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> SafeString:
+        request = context.get("request")
+        user = context.get("user")
+        if request is None or user is None or user.is_authenticated:
+            with context.push(return_address=return_address(request) if request else ""):
+                return mark_safe(self.nodelist.render(context))  # noqa: S308 - template output
+        here = getattr(request, "resolver_match", None)
+        key = (
+            self.name,
+            get_language() or "",
+            getattr(here, "namespace", "") or "",
+            getattr(here, "url_name", "") or "",
+        )
+        shared = _kept.get(key)
+        if shared is None:
+            with context.push(return_address=_HERE):
+                shared = self.nodelist.render(context)
+            with _lock:
+                if len(_kept) >= _LIMIT:
+                    _kept.clear()
+                _kept[key] = shared
+        return mark_safe(shared.replace(_HERE, escape(return_address(request))))  # noqa: S308
+
+
+@register.tag("shared_for_visitors")
+def shared_for_visitors(parser: Parser, token: Token) -> SharedNode:
+    """{% shared_for_visitors "header" %} ... {% endshared_for_visitors %}: the content is made
+    once per language and page for visitors who are not signed in (it must depend on nothing
+    else: `return_address` stands for the page's address)."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("shared_for_visitors takes one name")
+    nodelist = parser.parse(("endshared_for_visitors",))
+    parser.delete_first_token()
+    return SharedNode(bits[1].strip("\"'"), nodelist)
