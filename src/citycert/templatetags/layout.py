@@ -32,7 +32,7 @@ _kept: dict[tuple[str, ...], str] = {}
 def return_address(request: Any) -> str:
     """Where the language form sends the reader back to: the page as cached pages know it
     (only the query parameters the page reads), else the full address."""
-    return getattr(request, "public_path", None) or request.get_full_path()
+    return str(getattr(request, "public_path", None) or request.get_full_path())
 
 
 class SharedNode(template.Node):
