@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
@@ -165,7 +166,9 @@ def test_the_network_counts_open_engagements_per_city(setting) -> None:  # type:
 # Pages ------------------------------------------------------------------------------------------
 
 
-def test_the_lead_invites_a_partner_and_a_bad_invitation_names_the_field(setting) -> None:  # type: ignore[no-untyped-def]
+def test_the_lead_invites_a_partner_and_a_bad_invitation_names_the_field(  # type: ignore[no-untyped-def]
+    setting, django_capture_on_commit_callbacks
+) -> None:
     c, lead, _, _, partner = setting
     client = signed_in(lead)
     page = client.get(f"/my/cities/{c.slug}/engagements/invite/")
@@ -177,13 +180,18 @@ def test_the_lead_invites_a_partner_and_a_bad_invitation_names_the_field(setting
     assert "Partner organisation" in refused.content.decode()
     assert not Engagement.objects.exists()
     dm2 = Criterion.objects.get(version__code="2022", code="DM2")
-    sent = client.post(
-        f"/my/cities/{c.slug}/engagements/invite/",
-        {"organisation": partner.pk, "goals": "Open the budget.", "criteria": [dm2.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            f"/my/cities/{c.slug}/engagements/invite/",
+            {"organisation": partner.pk, "goals": "Open the budget.", "criteria": [dm2.pk]},
+        )
     engagement = Engagement.objects.get()
     assert sent["Location"] == f"/my/cities/{c.slug}/engagements/{engagement.pk}/"
     assert list(engagement.criteria.all()) == [dm2]
+    # The partner's staff are told, with the link to answer.
+    (told,) = mail.outbox
+    assert told.to == [partner.staff.get().user.email]
+    assert f"/my/cities/{c.slug}/engagements/{engagement.pk}/" in told.body
 
 
 def test_the_coach_accepts_logs_a_session_and_the_city_reads_it(setting) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -68,7 +69,34 @@ def invite(
             % {"partner": organisation.name}
         ) from None
     engagement.criteria.set(list(criteria))
+    transaction.on_commit(lambda: _tell_staff(engagement))
     return engagement
+
+
+def _tell_staff(engagement: Engagement) -> None:
+    """Every current staff member of the partner learns of the invitation, with its link."""
+    from citycert.accounts import emails
+
+    staff = list(
+        engagement.organisation.staff.filter(left_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    if not staff:
+        return
+    emails.send(
+        "partner_invited",
+        [s.user.email for s in staff],
+        {
+            "city": engagement.city,
+            "partner": engagement.organisation,
+            "by": engagement.invited_by,
+            "goals": engagement.goals,
+            "link": emails.absolute(
+                reverse("partners:engagement", args=[engagement.city.slug, engagement.pk])
+            ),
+        },
+    )
 
 
 @transaction.atomic
