@@ -236,6 +236,35 @@ class _Ref:
     assessment_id: int
 
 
+def _membership_and_coaching(user: Any, city: City) -> tuple[str | None, bool]:
+    """The person's role on the city's team, if any, and whether they coach it: whether an
+    engagement of an organisation they work for now is open with it (one query for both)."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from citycert.cities.models import City
+    from citycert.partners.models import Engagement
+
+    from .models import Membership
+
+    row = (
+        City.objects.filter(pk=city.pk)
+        .annotate(
+            role=Subquery(Membership.objects.filter(city=city, user=user).values("role")[:1]),
+            coached=Exists(
+                Engagement.objects.filter(
+                    city=OuterRef("pk"),
+                    state=Engagement.State.ACCEPTED,
+                    organisation__staff__user=user,
+                    organisation__staff__left_at__isnull=True,
+                )
+            ),
+        )
+        .values_list("role", "coached")
+        .first()
+    )
+    return (row[0], bool(row[1])) if row else (None, False)
+
+
 def _gather(user: Any, city: City) -> Access:
     from citycert.assessments.models import Assessment
     from citycert.reviews.models import Assignment, Panelist
@@ -246,11 +275,10 @@ def _gather(user: Any, city: City) -> Access:
     roles = program_roles(user)
     if ADMIN in roles:
         found.add(ADMIN)
-    membership = city.memberships.filter(user=user).values_list("role", flat=True).first()
+    membership, coached = _membership_and_coaching(user, city)
     if membership:
         found.add(membership)
-    if city.engagements.open().of_staff(user).exists():
-        # Only while an engagement of an organisation the person works for now is open.
+    if coached:
         found.add(COACH)
     hats: dict[int, set[str]] = {}
     if REVIEWER in roles:
