@@ -8,8 +8,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils.text import slugify
 
-from citycert.accounts.models import CoachGrant, Membership, ProgramRole, User
+from citycert.accounts.models import Membership, ProgramRole, User
 from citycert.cities.models import City
+from citycert.partners.models import Engagement, Organisation, Staff
 from citycert.reviews.models import Assignment
 
 _numbers = itertools.count(1)
@@ -73,8 +74,43 @@ def assign(assessment, reviewer: User, *, declared: bool = True) -> Assignment: 
     return assignment
 
 
-def grant(c: City, coach: User) -> CoachGrant:
-    return CoachGrant.objects.create(city=c, coach=coach)
+def organisation(name: str = "") -> Organisation:
+    """A partner organisation."""
+    name = name or f"Partner {next(_numbers)}"
+    return Organisation.objects.create(name=name, slug=slugify(name))
+
+
+def staff(coach: User, org: Organisation | None = None) -> Staff:
+    """The person working (now) for a partner organisation, a new one by default."""
+    return Staff.objects.create(organisation=org or organisation(), user=coach)
+
+
+def engagement(
+    c: City, org: Organisation, *, state: str = Engagement.State.ACCEPTED, goals: str = "Goals."
+) -> Engagement:
+    """An engagement of the partner with the city, in `state`, moved there the way the app
+    does (invited by a new lead of the city, answered by a new staff member)."""
+    from citycert.partners import services
+
+    by = person()
+    found = services.invite(c, org, goals, [], by)
+    if state == Engagement.State.WITHDRAWN:
+        return services.withdraw(found, by)
+    if state == Engagement.State.INVITED:
+        return found
+    if state == Engagement.State.DECLINED:
+        return services.decline(found, by)
+    services.accept(found, by)
+    if state == Engagement.State.CLOSED:
+        services.close(found, by)
+    return found
+
+
+def grant(c: City, coach: User) -> Engagement:
+    """The coach coaches the city: they work for a partner organisation (their current one, or
+    a new one) whose engagement with the city is open."""
+    current = Staff.objects.filter(user=coach, left_at__isnull=True).first() or staff(coach)
+    return engagement(c, current.organisation)
 
 
 def answer_all(assessment, by, claimed: int = 0) -> None:  # type: ignore[no-untyped-def]

@@ -28,6 +28,7 @@ from citycert.assessments import services as assessment_services
 from citycert.assessments.models import Snapshot
 from citycert.assessments.snapshot import questionnaire
 from citycert.cities.models import CityRequest
+from citycert.partners.models import Engagement
 from citycert.public.services import refresh
 from citycert.reports.models import ReportFile
 from citycert.reviews import appeals
@@ -47,8 +48,8 @@ ROLES = (
     "panelist_a",  # sits on the panel of the appeal against A's earlier decision
     "reviewer_unassigned",
     "admin",
-    "coach_a",  # a coach city A gave access to
-    "coach_without_grant",
+    "coach_a",  # works for a partner whose engagement with city A is open
+    "coach_without_grant",  # works for a partner city A has invited, not accepted yet
 )
 
 
@@ -307,10 +308,6 @@ TABLE: dict[str, Route] = {
     "accounts:hand_over": Route(
         city_a, POST_ONLY, MANAGE_CITY_A, lambda w: {"successor": w.ids["contributor_membership"]}
     ),
-    "accounts:grant_coach": Route(
-        city_a, POST_ONLY, MANAGE_CITY_A, lambda w: {"email": w.users["coach_without_grant"].email}
-    ),
-    "accounts:revoke_coach": Route(city_a_and("grant"), POST_ONLY, MANAGE_CITY_A),
     "accounts:honor_roll": Route(city_a, POST_ONLY, MANAGE_CITY_A, lambda w: {"opt_in": "yes"}),
     "accounts:invitation": Route(lambda w: {"token": w.token}, everyone(200), everyone(302)),
     # The data snapshot (anyone) and the assessment of city A.
@@ -379,6 +376,47 @@ TABLE: dict[str, Route] = {
     # Retrying a ready PDF is refused with a message on the report page (302 to it).
     "reports:pdf_retry": Route(city_a_and("report_file"), POST_ONLY, REPORT_OF_A),
     "reports:pdf_download": Route(city_a_and("report_file"), CURRENT_A),
+    # Coaching engagements: the city's side sees them all; a partner's staff their own, from the
+    # invitation on (coach_without_grant's partner is invited: it answers, and sees no more).
+    "partners:mine": Route(none, signed_in(200)),
+    "partners:city_engagements": Route(
+        city_a, row(302, 200, 200, 404, 403, 403, 403, 404, 200, 200, 404)
+    ),
+    "partners:invite": Route(
+        city_a,
+        LEAD_OF_A_PAGE,
+        LEAD_OF_A,
+        lambda w: {"organisation": w.ids["spare_partner"], "goals": "Open our budget data."},
+    ),
+    "partners:engagement": Route(
+        city_a_and("engagement"), row(302, 200, 200, 404, 404, 404, 404, 404, 200, 200, 404)
+    ),
+    "partners:accept": Route(
+        city_a_and("invited_engagement"),
+        POST_ONLY,
+        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 404, 302),
+    ),
+    "partners:decline": Route(
+        city_a_and("invited_engagement"),
+        POST_ONLY,
+        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 404, 302),
+    ),
+    "partners:withdraw": Route(
+        city_a_and("invited_engagement"),
+        POST_ONLY,
+        row(302, 302, 403, 404, 404, 404, 404, 404, 403, 404, 403),
+    ),
+    "partners:close": Route(
+        city_a_and("engagement"),
+        POST_ONLY,
+        row(302, 302, 403, 404, 404, 404, 404, 404, 403, 302, 404),
+    ),
+    "partners:log_session": Route(
+        city_a_and("engagement"),
+        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 200, 404),
+        row(302, 403, 403, 404, 404, 404, 404, 404, 403, 302, 404),
+        lambda w: {"held_on": "2026-01-15", "kind": "training", "notes": "Data inventory."},
+    ),
     # The program.
     "accounts:people": Route(
         none,
@@ -471,7 +509,13 @@ def world(db: None) -> World:
     f.lead(a, lead)
     contributor = f.member(a, users["contributor_a"])
     f.lead(b, users["lead_b"])
-    grant = f.grant(a, users["coach_a"])
+    engagement = f.grant(a, users["coach_a"])
+    invited = f.engagement(
+        a,
+        f.staff(users["coach_without_grant"]).organisation,
+        state=Engagement.State.INVITED,
+    )
+    spare_partner = f.organisation("Spare Partner")
     issued = services.invite(a, "invited@example.org", Membership.Role.CONTRIBUTOR, lead)
 
     # A's earlier assessment: reviewed, decided, appealed.
@@ -553,7 +597,9 @@ def world(db: None) -> World:
         ids={
             "assignment": assignment.pk,
             "past_assignment": past.pk,
-            "grant": grant.pk,
+            "engagement": engagement.pk,
+            "invited_engagement": invited.pk,
+            "spare_partner": spare_partner.pk,
             "invitation": issued.invitation.pk,
             "evidence": evidence.pk,
             "assessment": assessment.pk,

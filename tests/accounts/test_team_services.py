@@ -8,8 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from citycert.accounts import services
+from citycert.accounts import policy, services
 from citycert.accounts.models import Invitation, Membership
+from citycert.accounts.policy import Action
+from citycert.partners.models import Organisation
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -126,18 +128,17 @@ def test_a_person_can_belong_to_several_cities_with_different_roles() -> None:
     ]
 
 
-def test_only_recognised_coaches_can_be_given_access() -> None:
+def test_a_partner_coach_works_for_their_organisation_until_the_role_is_withdrawn() -> None:
+    admin = f.person(admin=True)
+    coach = f.person()
+    role = services.grant_program_role(coach.email, "coach", admin, "Data Academy")
     c = f.city()
-    lead = f.lead(c)
-    plain = f.person()
-    with pytest.raises(services.TeamError, match="No partner coach"):
-        services.grant_coach(c, plain.email, lead.user)
-    coach = f.person(coach=True)
-    grant = services.grant_coach(c, coach.email, lead.user)
-    with pytest.raises(services.TeamError, match="already"):
-        services.grant_coach(c, coach.email, lead.user)
-    services.revoke_coach(grant, lead.user)
-    assert services.grant_coach(c, coach.email, lead.user).pk != grant.pk
+    engagement = f.engagement(c, Organisation.objects.get(name="Data Academy"))
+    assert policy.access(coach, c).can(Action.VIEW_CITY)
+    services.revoke_program_role(role, admin)
+    policy.forget(coach)
+    assert not policy.access(coach, c).can(Action.VIEW_CITY)
+    assert engagement.organisation.staff.get(user=coach).left_at is not None
 
 
 def test_the_program_keeps_an_admin() -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from citycert.cities.models import City
 
-from .models import CoachGrant, Invitation, Membership, User
+from .models import Invitation, Membership, User
 from .notifications import absolute as absolute  # one owner; callers use emails.absolute too
 
 
@@ -56,15 +56,3 @@ def send_role_changed(membership: Membership, old_role: str, by: User) -> None:
 
 def send_removed(user: User, city: City, by: User) -> None:
     send("removed", [user.email], {"city": city, "by": by})
-
-
-def send_coach_granted(grant: CoachGrant) -> None:
-    send(
-        "coach_granted",
-        [grant.coach.email],
-        {
-            "city": grant.city,
-            "by": grant.granted_by,
-            "link": absolute(reverse("accounts:team", args=[grant.city.slug])),
-        },
-    )

@@ -34,13 +34,6 @@ class HandOverForm(forms.Form):
         field.label_from_instance = lambda m: str(m.user)  # type: ignore[attr-defined]
 
 
-class CoachForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Coach's email address"),
-        help_text=_("The address your partner coach uses on citycert."),
-    )
-
-
 class ProgramRoleForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=ProgramRole.Role.choices)

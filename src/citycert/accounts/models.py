@@ -117,7 +117,10 @@ class Membership(models.Model):
 
 
 class CoachGrant(models.Model):
-    """A city lets a partner coach read its work. Revoking keeps the record."""
+    """Formerly: a city let one partner coach read its work. Superseded by the coaching
+    engagements of partner organisations (partners.Engagement), into which partners migration
+    0003 turned every grant; nothing reads these rows any more. Kept until that migration has
+    run everywhere, then to be dropped."""
 
     city = models.ForeignKey("cities.City", models.CASCADE, related_name="coach_grants")
     coach = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="coach_grants")

@@ -1,8 +1,9 @@
 """Who may do what: the one place that decides. Every view and API endpoint asks here.
 
 A person's *relations* to a city are the hats they wear there:
-- city-wide: lead or contributor (a membership), coach (a live grant from the city), admin
-  (program admins relate to every city);
+- city-wide: lead or contributor (a membership), coach (a current staff member of a partner
+  organisation whose engagement with the city is accepted and not closed), admin (program
+  admins relate to every city);
 - on one assessment of the city: reviewer (assigned, declared no conflict, review open),
   reviewer_pending (assigned, not declared yet), past_reviewer (reviewed it; it is decided
   now: read only), panelist and panelist_pending (on the panel of an open appeal against it).
@@ -12,9 +13,11 @@ API ask. Rules are a table from action to the relations that allow it. For actio
 assessment (its answers, its report, its review, its appeal) only the hats worn on *that*
 assessment count, with the city-wide ones; a reviewer therefore reaches the assessment they
 review while the review is open, the assessment they reviewed (read only) afterwards, and
-nothing else. A city the person has no relation with, or an assessment they have no hat on,
-does not exist for them: 404, so no one learns which cities take part. A city they relate to
-but may not act on gets 403.
+nothing else. A coaching engagement has its own relations (`engagement_access`): the
+city's, and partner_staff for the current staff of its partner organisation, who see it from
+the invitation on, before they see the city. A city the person has no relation with, or an
+assessment they have no hat on, does not exist for them: 404, so no one learns which cities
+take part. A city they relate to but may not act on gets 403.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ class Action(StrEnum):
     # On a city.
     VIEW_CITY = "view_city"
     MANAGE_TEAM = "manage_team"
-    MANAGE_COACHES = "manage_coaches"
+    INVITE_PARTNER = "invite_partner"  # invite a partner organisation to coach the city
+    VIEW_ENGAGEMENTS = "view_engagements"  # the list of the city's coaching engagements
     MANAGE_ASSESSMENT = "manage_assessment"  # start, assign, outcome, import, submit, withdraw
     EDIT_PUBLIC_PROFILE = "edit_public_profile"  # the story and what is published
     APPEAL = "appeal"  # lodge an appeal against a decision
@@ -59,6 +63,14 @@ class Action(StrEnum):
     MANAGE_REVIEWS = "manage_reviews"  # the queue, settling, deciding, publishing, appeals
     MANAGE_RULES = "manage_rules"  # validity, renewal and appeal windows per Standard version
     VIEW_AUDIT = "view_audit"
+    VIEW_OWN_ENGAGEMENTS = "view_own_engagements"  # those of the partners one works for
+    # On one coaching engagement (pass it as `obj`).
+    VIEW_ENGAGEMENT = "view_engagement"
+    RESPOND_ENGAGEMENT = "respond_engagement"  # accept or decline the invitation
+    WITHDRAW_ENGAGEMENT = "withdraw_engagement"  # the city takes its invitation back
+    CLOSE_ENGAGEMENT = "close_engagement"
+    LOG_SESSION = "log_session"
+    VIEW_PROGRESS = "view_progress"  # the city's assessments, read for the targeted criteria
 
 
 LEAD = "lead"
@@ -71,6 +83,8 @@ PAST_REVIEWER = "past_reviewer"  # reviewed the assessment, now decided: read on
 PANELIST = "panelist"  # on the panel of an open appeal, declared no conflict
 PANELIST_PENDING = "panelist_pending"  # on the panel, not declared yet
 SIGNED_IN = "signed_in"
+PARTNER_STAFF = "partner_staff"  # works now for the engagement's partner organisation
+ENGAGEMENT_COACH = "engagement_coach"  # partner staff, and the engagement is open
 
 _READERS = frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN, REVIEWER, PAST_REVIEWER, PANELIST})
 
@@ -79,7 +93,9 @@ CITY_RULES: dict[Action, frozenset[str]] = {
     # A reviewer sees the team (names, addresses) only once they have declared no conflict.
     Action.VIEW_CITY: frozenset({LEAD, CONTRIBUTOR, COACH, REVIEWER, ADMIN}),
     Action.MANAGE_TEAM: frozenset({LEAD, ADMIN}),
-    Action.MANAGE_COACHES: frozenset({LEAD, ADMIN}),
+    Action.INVITE_PARTNER: frozenset({LEAD}),
+    # A coach sees the engagements of their own organisations only (the view filters them).
+    Action.VIEW_ENGAGEMENTS: frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN}),
     Action.MANAGE_ASSESSMENT: frozenset({LEAD}),
     Action.EDIT_PUBLIC_PROFILE: frozenset({LEAD, ADMIN}),
     Action.APPEAL: frozenset({LEAD}),
@@ -118,6 +134,19 @@ PROGRAM_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_AUDIT: frozenset({ADMIN}),
     Action.MANAGE_REVIEWS: frozenset({ADMIN}),
     Action.MANAGE_RULES: frozenset({ADMIN}),
+    Action.VIEW_OWN_ENGAGEMENTS: frozenset({SIGNED_IN}),
+}
+
+#: Which relations to a coaching engagement allow each action on it. Whether its state allows
+#: the action is the service's to say (partners.services).
+ENGAGEMENT_RULES: dict[Action, frozenset[str]] = {
+    Action.VIEW_ENGAGEMENT: frozenset({LEAD, CONTRIBUTOR, ADMIN, PARTNER_STAFF}),
+    Action.RESPOND_ENGAGEMENT: frozenset({PARTNER_STAFF}),
+    Action.WITHDRAW_ENGAGEMENT: frozenset({LEAD}),
+    Action.CLOSE_ENGAGEMENT: frozenset({LEAD, PARTNER_STAFF}),
+    Action.LOG_SESSION: frozenset({PARTNER_STAFF}),
+    # The city's own data: for its staff only while the engagement is open.
+    Action.VIEW_PROGRESS: frozenset({LEAD, CONTRIBUTOR, ADMIN, ENGAGEMENT_COACH}),
 }
 
 
@@ -207,6 +236,35 @@ class _Ref:
     assessment_id: int
 
 
+def _membership_and_coaching(user: Any, city: City) -> tuple[str | None, bool]:
+    """The person's role on the city's team, if any, and whether they coach it: whether an
+    engagement of an organisation they work for now is open with it (one query for both)."""
+    from django.db.models import Exists, OuterRef, Subquery
+
+    from citycert.cities.models import City
+    from citycert.partners.models import Engagement
+
+    from .models import Membership
+
+    row = (
+        City.objects.filter(pk=city.pk)
+        .annotate(
+            role=Subquery(Membership.objects.filter(city=city, user=user).values("role")[:1]),
+            coached=Exists(
+                Engagement.objects.filter(
+                    city=OuterRef("pk"),
+                    state=Engagement.State.ACCEPTED,
+                    organisation__staff__user=user,
+                    organisation__staff__left_at__isnull=True,
+                )
+            ),
+        )
+        .values_list("role", "coached")
+        .first()
+    )
+    return (row[0], bool(row[1])) if row else (None, False)
+
+
 def _gather(user: Any, city: City) -> Access:
     from citycert.assessments.models import Assessment
     from citycert.reviews.models import Assignment, Panelist
@@ -217,10 +275,10 @@ def _gather(user: Any, city: City) -> Access:
     roles = program_roles(user)
     if ADMIN in roles:
         found.add(ADMIN)
-    membership = city.memberships.filter(user=user).values_list("role", flat=True).first()
+    membership, coached = _membership_and_coaching(user, city)
     if membership:
         found.add(membership)
-    if COACH in roles and city.coach_grants.filter(coach=user, revoked_at__isnull=True).exists():
+    if coached:
         found.add(COACH)
     hats: dict[int, set[str]] = {}
     if REVIEWER in roles:
@@ -266,8 +324,46 @@ def forget(user: Any) -> None:
         del user._citycert_access
 
 
+@dataclass(frozen=True)
+class EngagementAccess:
+    """What one person is to one coaching engagement: their relations to its city, and
+    partner_staff if they work now for its partner organisation."""
+
+    user: Any
+    engagement: Any
+    relations: frozenset[str]
+
+    def can(self, action: Action) -> bool:
+        return bool(self.relations & ENGAGEMENT_RULES[action])
+
+    def require(self, action: Action) -> None:
+        """Http404 for someone who may not even see the engagement, PermissionDenied for an
+        action they may not take on it."""
+        if not self.relations & ENGAGEMENT_RULES[Action.VIEW_ENGAGEMENT]:
+            raise Http404("No such engagement")
+        if not self.can(action):
+            raise PermissionDenied
+
+
+def engagement_access(user: Any, engagement: Any) -> EngagementAccess:
+    """The person's `EngagementAccess` to a coaching engagement."""
+    if not user.is_authenticated:
+        return EngagementAccess(user, engagement, frozenset())
+    found = set(access(user, engagement.city).relations)
+    if engagement.organisation.staff.filter(user=user, left_at__isnull=True).exists():
+        found.add(PARTNER_STAFF)
+        if engagement.state == "accepted":
+            found.add(ENGAGEMENT_COACH)
+    return EngagementAccess(user, engagement, frozenset(found))
+
+
 def can(user: Any, action: Action, city: City | None = None, obj: Any = None) -> bool:
-    """Whether `user` may do `action` (to `city`, and to `obj` in it, for city actions)."""
+    """Whether `user` may do `action` (to `city`, and to `obj` in it, for city actions; to the
+    engagement `obj` for engagement actions)."""
+    if action in ENGAGEMENT_RULES:
+        if obj is None:
+            raise ValueError(f"{action} needs an engagement")
+        return engagement_access(user, obj).can(action)
     if action in CITY_RULES:
         if city is None:
             raise ValueError(f"{action} needs a city")
@@ -281,6 +377,11 @@ def can(user: Any, action: Action, city: City | None = None, obj: Any = None) ->
 def authorize(user: Any, action: Action, city: City | None = None, obj: Any = None) -> None:
     """Raise Http404 for a city the user has nothing to do with, PermissionDenied for an
     action they may not take; return quietly when allowed."""
+    if action in ENGAGEMENT_RULES:
+        if obj is None:
+            raise ValueError(f"{action} needs an engagement")
+        engagement_access(user, obj).require(action)
+        return
     if action in CITY_RULES:
         if city is None:
             raise ValueError(f"{action} needs a city")

@@ -9,15 +9,16 @@ from django.db.models import QuerySet
 
 from citycert.cities.models import City
 
-from .models import CoachGrant, Membership, User
+from .models import Membership, User
 
 
 def team(city: City) -> QuerySet[Membership]:
     return city.memberships.select_related("user").order_by("-role", "user__email")
 
 
-def active_coaches(city: City) -> QuerySet[CoachGrant]:
-    return city.coach_grants.filter(revoked_at__isnull=True).select_related("coach")
+def open_engagements(city: City) -> QuerySet[Any]:
+    """The partner organisations coaching the city now (the engagements partners declares)."""
+    return city.engagements.open().select_related("organisation").order_by("organisation__name")
 
 
 def dashboard(user: User) -> dict[str, Any]:
@@ -25,7 +26,9 @@ def dashboard(user: User) -> dict[str, Any]:
     reviews app declares on the user (review_assignments, panels), not by importing it."""
     return {
         "memberships": user.memberships.select_related("city").order_by("city__name"),
-        "coaching": user.coach_grants.filter(revoked_at__isnull=True).select_related("city"),
+        # Open engagements of the partner organisations the person works for now, and the
+        # invitations waiting for their answer.
+        "coaching": _coaching(user),
         "reviewing": user.review_assignments.select_related(
             "assessment__city", "assessment__standard"
         ).order_by("-assessment__created_at", "assessment__city__name"),
@@ -60,3 +63,14 @@ def audit_trail(
     elif kind == "changes":
         entries = entries.exclude(action=LogEntry.Action.ACCESS)
     return entries
+
+
+def _coaching(user: User) -> list[Any]:
+    from citycert.partners.models import Engagement
+
+    return list(
+        Engagement.objects.live()
+        .of_staff(user)
+        .select_related("city", "organisation")
+        .order_by("city__name")
+    )

@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citycert.cities.models import City
 
 from . import emails, policy
-from .models import ApiToken, CoachGrant, Invitation, Membership, ProgramRole, User
+from .models import ApiToken, Invitation, Membership, ProgramRole, User
 
 
 class TeamError(Exception):
@@ -149,36 +149,6 @@ def hand_over_lead(city: City, current: User, successor: Membership) -> None:
 
 
 @transaction.atomic
-def grant_coach(city: City, email: str, by: User) -> CoachGrant:
-    """Let a partner coach (someone the program recognises as one) read the city's work."""
-    coach = User.objects.filter(
-        email__iexact=email.strip(), program_roles__role=ProgramRole.Role.COACH
-    ).first()
-    if coach is None:
-        raise TeamError(
-            _("No partner coach has the address %(email)s. Check it with your coach.")
-            % {"email": email.strip()}
-        )
-    try:
-        with transaction.atomic():
-            grant = CoachGrant.objects.create(city=city, coach=coach, granted_by=by)
-    except IntegrityError:
-        raise TeamError(
-            _("%(coach)s can already see this city's work.") % {"coach": coach}
-        ) from None
-    transaction.on_commit(lambda: emails.send_coach_granted(grant))
-    return grant
-
-
-@transaction.atomic
-def revoke_coach(grant: CoachGrant, by: User) -> None:
-    if grant.revoked_at is None:
-        grant.revoked_at = timezone.now()
-        grant.revoked_by = by
-        grant.save(update_fields=["revoked_at", "revoked_by"])
-
-
-@transaction.atomic
 def grant_program_role(
     email: str, role: str, by: User | None, organisation: str = ""
 ) -> ProgramRole:
@@ -192,6 +162,11 @@ def grant_program_role(
     program_role, _created = ProgramRole.objects.get_or_create(
         user=user, role=role, defaults={"granted_by": by, "organisation": organisation}
     )
+    if role == ProgramRole.Role.COACH:
+        # A coach works for a partner organisation: its engagements decide what they see.
+        from citycert.partners import services as partners
+
+        partners.join(organisation or program_role.organisation, user)
     return program_role
 
 
@@ -202,6 +177,11 @@ def revoke_program_role(program_role: ProgramRole, by: User) -> None:
         and ProgramRole.objects.filter(role=ProgramRole.Role.ADMIN).count() <= 1
     ):
         raise TeamError(_("The program must keep at least one admin."))
+    if program_role.role == ProgramRole.Role.COACH:
+        # No longer a partner coach: they stop coaching every city at once.
+        from citycert.partners import services as partners
+
+        partners.leave_all(program_role.user)
     program_role.delete()
 
 

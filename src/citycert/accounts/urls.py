@@ -21,8 +21,6 @@ urlpatterns = [
     ),
     path("my/cities/<slug:slug>/hand-over/", views.hand_over, name="hand_over"),
     path("my/cities/<slug:slug>/honor-roll/", views.honor_roll, name="honor_roll"),
-    path("my/cities/<slug:slug>/coaches/", views.grant_coach, name="grant_coach"),
-    path("my/cities/<slug:slug>/coaches/<int:pk>/revoke/", views.revoke_coach, name="revoke_coach"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("program/people/", views.people, name="people"),
     path("program/people/<int:pk>/revoke/", views.revoke_role, name="revoke_role"),

@@ -20,14 +20,13 @@ from .audit import READS
 from .forms import (
     ApiTokenForm,
     AuditFilterForm,
-    CoachForm,
     HandOverForm,
     InviteForm,
     LanguageForm,
     ProgramRoleForm,
     RoleForm,
 )
-from .models import ApiToken, CoachGrant, Invitation, Membership, ProgramRole, User
+from .models import ApiToken, Invitation, Membership, ProgramRole, User
 from .policy import Action
 
 
@@ -63,7 +62,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "members": members,
             "can_manage": can_manage,
-            "can_manage_coaches": access.can(Action.MANAGE_COACHES),
+            "can_invite_partner": access.can(Action.INVITE_PARTNER),
+            "can_see_engagements": access.can(Action.VIEW_ENGAGEMENTS),
             "sections": home.collect(request, access, city),
             "is_lead": mine is not None and mine.role == Membership.Role.LEAD,
             "invitations": city.invitations.pending().select_related("invited_by")
@@ -74,9 +74,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             )
             if can_manage
             else [],
-            "coaches": queries.active_coaches(city),
+            "engagements": queries.open_engagements(city),
             "invite_form": InviteForm(),
-            "coach_form": CoachForm(),
             "handover_form": HandOverForm(members=others),
             "has_others": others.exists(),
             "roles": Membership.Role.choices,
@@ -172,34 +171,6 @@ def hand_over(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except services.TeamError as error:
         _refused(request, error)
-    return redirect("accounts:team", city.slug)
-
-
-@login_required
-@require_POST
-def grant_coach(request: HttpRequest, slug: str) -> HttpResponse:
-    city = authorized_city(request, slug, Action.MANAGE_COACHES)
-    form = CoachForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter your coach's email address."))
-    else:
-        try:
-            grant = services.grant_coach(city, form.cleaned_data["email"], current_user(request))
-            messages.success(
-                request, _("%(coach)s can now read your city's work.") % {"coach": grant.coach}
-            )
-        except services.TeamError as error:
-            _refused(request, error)
-    return redirect("accounts:team", city.slug)
-
-
-@login_required
-@require_POST
-def revoke_coach(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    city = authorized_city(request, slug, Action.MANAGE_COACHES)
-    grant = get_object_or_404(CoachGrant, pk=pk, city=city)
-    services.revoke_coach(grant, current_user(request))
-    messages.success(request, _("%(coach)s no longer has access.") % {"coach": grant.coach})
     return redirect("accounts:team", city.slug)
 
 

@@ -20,6 +20,7 @@ from citycert.accounts.policy import Access, Action
 from citycert.assessments import evidence_files, scores, services
 from citycert.assessments.models import Answer, Assessment, Evidence
 from citycert.cities.models import City
+from citycert.partners.queries import coached_cities
 from citycert.web import authorized, visible_assessment
 
 from . import clarifications
@@ -249,9 +250,9 @@ def my_cities(request: HttpRequest) -> list[dict[str, Any]]:
     for m in user.memberships.select_related("city"):
         cities[m.city_id] = m.city
         roles.setdefault(m.city_id, set()).add(m.role)
-    for g in user.coach_grants.filter(revoked_at__isnull=True).select_related("city"):
-        cities[g.city_id] = g.city
-        roles.setdefault(g.city_id, set()).add(policy.COACH)
+    for e in coached_cities(user):
+        cities[e.city_id] = e.city
+        roles.setdefault(e.city_id, set()).add(policy.COACH)
     for a in user.review_assignments.filter(
         conflict=False, assessment__state__in=Assessment.REVIEW_STATES
     ).select_related("assessment__city"):

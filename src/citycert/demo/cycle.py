@@ -23,12 +23,14 @@ from typing import Any
 from django.db.models import Model
 from django.utils import timezone
 
-from citycert.accounts.models import CoachGrant, Membership, ProgramRole, User
+from citycert.accounts.models import Membership, ProgramRole, User
 from citycert.assessments import services as assessments
 from citycert.assessments.models import Answer, Assessment, StateChange
 from citycert.cities import gazetteer
 from citycert.cities import services as cities
 from citycert.cities.models import City
+from citycert.partners import services as partners
+from citycert.partners.models import Engagement
 from citycert.reviews import appeals, renewal, rules, services
 from citycert.reviews.history import announce, derive_event, publish_cohort
 from citycert.reviews.models import Certification, Cohort, Decision
@@ -36,6 +38,23 @@ from citycert.reviews.rules import years_after
 from citycert.standards.models import StandardVersion
 
 VALID_YEARS = 3
+
+#: The demo coach's partner organisation.
+DEMO_PARTNER = "Open Cities Academy"
+
+
+def engage(city: City, coach: User, lead: User) -> None:
+    """The demo coach works for the demo partner, which coaches the city (invited by its
+    lead, accepted by the coach), unless it does already."""
+    staff = partners.join(DEMO_PARTNER, coach)
+    if staff is None or (
+        Engagement.objects.live().filter(city=city, organisation=staff.organisation).exists()
+    ):
+        return
+    engagement = partners.invite(
+        city, staff.organisation, "Prepare the next certification.", [], lead
+    )
+    partners.accept(engagement, coach)
 
 
 @dataclass(frozen=True)
@@ -215,8 +234,7 @@ class Cycle:
     def guadalajara(self, reviewer: User) -> None:
         city, lead = self.city(GUADALAJARA)
         coach = self.people["coach"]
-        if not CoachGrant.objects.filter(city=city, coach=coach, revoked_at=None).exists():
-            CoachGrant.objects.create(city=city, coach=coach, granted_by=lead)
+        engage(city, coach, lead)
         if city.assessments.exists():
             return
         awarded = free_month(years_after(self.today, -VALID_YEARS) + dt.timedelta(days=75))

@@ -13,6 +13,9 @@ class PartnersConfig(AppConfig):
 
         from . import models
 
-        # Who joined or left which organisation is in the audit trail.
+        # Who joined or left which organisation, every engagement's transitions and every
+        # session logged are in the audit trail.
         for model in (models.Organisation, models.Staff):
             auditlog.register(model)
+        auditlog.register(models.Engagement, m2m_fields={"criteria"})
+        auditlog.register(models.CoachingSession, m2m_fields={"attendees", "criteria"})

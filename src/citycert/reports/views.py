@@ -1,7 +1,8 @@
 """The customised report pages and their PDFs. Thin: parse, ask the policy, read or write, render.
 
 A report is visible to whoever the policy lets view the city's report (its team, its reviewers,
-program admins and coaches with a grant); the same people may ask for its PDF and download it.
+program admins and the coaches of its open engagements); the same people may ask for its PDF
+and download it.
 The page works without JavaScript (a link refreshes the PDF's progress); with htmx the progress
 updates by itself.
 """

@@ -193,12 +193,9 @@ def _recipients(certification: Certification) -> list[User]:
         for m in city.memberships.filter(role=Membership.Role.LEAD).select_related("user")
         if m.user.is_active
     ]
-    coaches = [
-        g.coach
-        for g in city.coach_grants.filter(revoked_at__isnull=True).select_related("coach")
-        if g.coach.is_active
-    ]
-    return [*leads, *coaches]
+    from citycert.partners.queries import coaches_of
+
+    return [*leads, *(c for c in coaches_of(city) if c not in leads)]
 
 
 def send_reminders(today: dt.date) -> int:

@@ -25,13 +25,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from citycert.accounts.models import CoachGrant, Membership, ProgramRole, User
+from citycert.accounts.models import Membership, ProgramRole, User
 from citycert.assessments import scores
 from citycert.assessments import services as assessments
 from citycert.assessments.models import Answer, Assessment
 from citycert.cities import gazetteer, services
 from citycert.cities.models import City
-from citycert.demo.cycle import CAMPINAS, CURITIBA, GUADALAJARA, QUEBEC, Cycle
+from citycert.demo.cycle import CAMPINAS, CURITIBA, GUADALAJARA, QUEBEC, Cycle, engage
 from citycert.reviews.models import Assignment, Decision, Validation
 from citycert.scoring import plan_to_level
 from citycert.standards.queries import scoring_spec
@@ -141,10 +141,7 @@ class Command(BaseCommand):
                 user=people["contributor"],
                 defaults={"role": Membership.Role.CONTRIBUTOR},
             )
-            if not CoachGrant.objects.filter(city=city, coach=people["coach"], revoked_at=None):
-                CoachGrant.objects.create(
-                    city=city, coach=people["coach"], granted_by=people["lead"]
-                )
+            engage(city, people["coach"], people["lead"])
             codes = {key: self.second_factor(people[key]) for key in ("reviewer", "admin")}
             if not city.assessments.exists():
                 self.assessments(city, people)
