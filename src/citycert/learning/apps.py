@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearningConfig(AppConfig):
+    """Learning resources tied to the Standard's criteria."""
+
+    name = "citycert.learning"
+    verbose_name = _("Learning")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        # Every edit, publication and archiving is in the audit trail, with its links.
+        auditlog.register(models.Resource, m2m_fields={"criteria", "areas"})
