@@ -49,7 +49,9 @@ class Resource(models.Model):
     body = models.TextField(_("description"), max_length=20000, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    languages = models.JSONField(_("languages"), default=list)
+    # The codes joined by commas ("en,es"): two-letter codes, so "contains" finds one exactly,
+    # on every database.
+    languages = models.CharField(_("languages"), max_length=32)
     organisation = models.ForeignKey(
         Organisation,
         models.PROTECT,
@@ -99,3 +101,12 @@ class Resource(models.Model):
     @property
     def is_public(self) -> bool:
         return self.audience == Audience.PUBLIC
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    @property
+    def language_names(self) -> list[str]:
+        names = dict(LANGUAGES)
+        return [names.get(code, code) for code in self.language_codes]

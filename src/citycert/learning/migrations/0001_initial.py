@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                         verbose_name="kind",
                     ),
                 ),
-                ("languages", models.JSONField(default=list, verbose_name="languages")),
+                ("languages", models.CharField(max_length=32, verbose_name="languages")),
                 (
                     "audience",
                     models.CharField(
