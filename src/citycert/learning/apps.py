@@ -12,7 +12,10 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from . import models
+        from citycert.assessments import panels as assessment_panels
 
+        from . import models, panels
+
+        assessment_panels.register_criterion("learning.resources", panels.criterion)
         # Every edit, publication and archiving is in the audit trail, with its links.
         auditlog.register(models.Resource, m2m_fields={"criteria", "areas"})

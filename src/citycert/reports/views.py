@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citycert.accounts.audit import record_read
 from citycert.accounts.policy import Access, Action
+from citycert.assessments.network import is_network_member
+from citycert.learning import queries as learning
 from citycert.web import authorized, current_user
 
 from . import queries, services
@@ -58,6 +60,10 @@ def _report_page(request: HttpRequest, subject: queries.Subject) -> HttpResponse
         )
         return redirect(f"{_report_url(subject)}#pdf-{report_file.pk}")
     report = queries.build(subject)
+    # The Learn links of the opportunities and the roadmap: every criterion's resources at once.
+    codes = {line.code for line in report.opportunities} | {
+        line.code for step in report.roadmap for line in (step.criteria or ())
+    }
     return render(
         request,
         "reports/report.html",
@@ -67,6 +73,9 @@ def _report_page(request: HttpRequest, subject: queries.Subject) -> HttpResponse
             "chart": chart(report),
             "report_file": services.settled(services.latest_file(subject, _language())),
             "report_url": _report_url(subject),
+            "learning": learning.resources_for_codes(
+                subject.standard, codes, members=is_network_member(request.user)
+            ),
         },
     )
 

@@ -1,0 +1,28 @@
+"""The Learn panel on a criterion's page of a city's assessment (see
+`citycert.assessments.panels`): the top resources for that criterion, for this reader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from citycert.assessments.network import is_network_member
+from citycert.assessments.panels import Panel
+
+from . import queries
+
+
+def criterion(request: HttpRequest, access: Any, answer: Any) -> Panel:
+    found = answer.criterion
+    version = answer.assessment.standard
+    found.version = version  # already read with the answer: no query for it
+    return Panel(
+        "learning/_criterion_panel.html",
+        {
+            "resources": queries.resources_for(found, members=is_network_member(request.user)),
+            "code": found.code,
+            "version": version.code,
+        },
+        order=60,
+    )
