@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from citycert.assessments.network import is_network_member
 from citycert.assessments.panels import Panel
 
 from . import queries
@@ -20,7 +19,9 @@ def criterion(request: HttpRequest, access: Any, answer: Any) -> Panel:
     return Panel(
         "learning/_criterion_panel.html",
         {
-            "resources": queries.resources_for(found, members=is_network_member(request.user)),
+            "resources": queries.resources_for(
+                found, members=queries.is_member(request.user, access)
+            ),
             "code": found.code,
             "version": version.code,
         },

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from citycert.accounts import policy
 from citycert.assessments.network import is_network_member
@@ -47,6 +50,17 @@ def organisations_of(user: Any) -> QuerySet[Organisation]:
 def writable_organisations(user: Any) -> QuerySet[Organisation]:
     """The organisations this person may write resources for: every one for admins."""
     return Organisation.objects.all() if is_admin(user) else organisations_of(user)
+
+
+def is_member(user: Any, access: Any = None) -> bool:
+    """Whether this person reads members-only resources. On a page of a city's assessment or
+    report (`access`: their `policy.Access` to that city, which is in the network then) the
+    standing already read for the page says so without another query; else the network asks."""
+    if policy.program_roles(user):  # the program's people are members; read once per request
+        return True
+    if access is not None and access.relations & {policy.LEAD, policy.CONTRIBUTOR}:
+        return True
+    return is_network_member(user)
 
 
 def may_write(user: Any) -> bool:
@@ -114,37 +128,40 @@ def current_version() -> StandardVersion | None:
 # Across versions ------------------------------------------------------------------------------
 
 
-def lineage(version: StandardVersion, codes: Iterable[str]) -> dict[str, set[int]]:
-    """For each criterion code of `version`: the ids of that criterion and of the criteria of
-    earlier versions the crosswalk carries over to it (a resource written for a 2018 criterion
-    helps with its 2022 successor). Two queries."""
-    wanted = set(codes)
-    order = list(StandardVersion.objects.order_by("effective_from").values_list("code", flat=True))
-    pairs: dict[str, set[tuple[str, str]]] = {code: {(version.code, code)} for code in wanted}
-    if version.code in order:
-        for code in wanted:
-            current = {code}
-            for index in range(order.index(version.code), 0, -1):
-                mapping = crosswalk(order[index - 1], order[index])
-                current = {old for old, new in mapping.items() if new in current}
-                if not current:
-                    break
-                pairs[code] |= {(order[index - 1], old) for old in current}
-    every = {pair for found in pairs.values() for pair in found}
-    if not every:
-        return {}
-    condition = Q()
-    for version_code in {v for v, _ in every}:
-        condition |= Q(
-            version__code=version_code, code__in=[c for v, c in every if v == version_code]
-        )
-    ids = {
-        (v, c): pk
-        for pk, v, c in Criterion.objects.filter(condition).values_list(
-            "pk", "version__code", "code"
-        )
-    }
-    return {code: {ids[p] for p in found if p in ids} for code, found in pairs.items()}
+@cache
+def _earlier(new: str) -> tuple[str, ...]:
+    """The versions a crosswalk leads from to version `new` (from the crosswalk files)."""
+    folder = Path(str(resources.files("citycert.assessments") / "data"))
+    return tuple(sorted(p.name.split("-")[1] for p in folder.glob(f"crosswalk-*-{new}.yaml")))
+
+
+def lineage(version: str, codes: Iterable[str]) -> dict[str, set[tuple[str, str]]]:
+    """For each criterion code of `version`: that criterion and the criteria of earlier
+    versions the crosswalk carries over to it, as (version, code) pairs: a resource written for
+    a 2018 criterion helps with its 2022 successor. Reads the crosswalk files, not the
+    database."""
+
+    def back(at: str, wanted: set[str]) -> set[tuple[str, str]]:
+        found = {(at, code) for code in wanted}
+        for old in _earlier(at):
+            mapping = crosswalk(old, at)
+            before = {o for o, n in mapping.items() if n in wanted}
+            if before:
+                found |= back(old, before)
+        return found
+
+    return {code: back(version, {code}) for code in set(codes)}
+
+
+def _matching(pairs: Iterable[tuple[str, str]], prefix: str) -> Q:
+    """The condition on criteria (through `prefix`) for these (version, code) pairs."""
+    by_version: dict[str, set[str]] = {}
+    for version, code in pairs:
+        by_version.setdefault(version, set()).add(code)
+    condition = Q(pk__in=[])
+    for version, codes in by_version.items():
+        condition |= Q(**{f"{prefix}version__code": version, f"{prefix}code__in": sorted(codes)})
+    return condition
 
 
 def resources_for_codes(
@@ -155,26 +172,29 @@ def resources_for_codes(
     limit: int = PANEL_SIZE,
 ) -> dict[str, list[Resource]]:
     """The published resources that help with each criterion code of `version` (at most
-    `limit` each, newest first), for a reader who is (or is not) a network member. A bounded
-    number of queries whatever the number of codes."""
-    family = lineage(version, codes)
-    wanted = {pk for ids in family.values() for pk in ids}
-    if not wanted:
+    `limit` each, newest first), for a reader who is (or is not) a network member. One query
+    whatever the number of codes."""
+    family = lineage(version.code, codes)
+    every = {pair for pairs in family.values() for pair in pairs}
+    if not every:
         return {code: [] for code in family}
-    links = Resource.criteria.through.objects.filter(
-        criterion_id__in=wanted, resource__state=State.PUBLISHED
-    ).select_related("resource__organisation")
+    links = (
+        Resource.criteria.through.objects.filter(_matching(every, "criterion__"))
+        .filter(resource__state=State.PUBLISHED)
+        .select_related("resource__organisation")
+        .annotate(version_code=F("criterion__version__code"), code=F("criterion__code"))
+    )
     if not members:
         links = links.filter(resource__audience=Audience.PUBLIC)
-    links = links.order_by("-resource__published_at", "resource_id")
-    by_criterion: dict[int, list[Resource]] = {}
+    by_pair: dict[tuple[str, str], list[Resource]] = {}
     for link in links:
-        by_criterion.setdefault(link.criterion_id, []).append(link.resource)
+        pair = (getattr(link, "version_code"), getattr(link, "code"))  # noqa: B009 - annotations
+        by_pair.setdefault(pair, []).append(link.resource)
     found: dict[str, list[Resource]] = {}
-    for code, ids in family.items():
+    for code, pairs in family.items():
         seen: dict[int, Resource] = {}
-        for pk in ids:
-            for resource in by_criterion.get(pk, []):
+        for pair in pairs:
+            for resource in by_pair.get(pair, []):
                 seen.setdefault(resource.pk, resource)
         ordered = sorted(
             seen.values(),
@@ -207,8 +227,10 @@ def search(user: Any, filters: Filters, *, members: bool | None = None) -> Query
     found = visible(user, members=members)
     version = filters.version
     if filters.criterion and version is not None:
-        ids = lineage(version, [filters.criterion]).get(filters.criterion, set())
-        found = found.filter(pk__in=Resource.objects.filter(criteria__in=ids).values("pk"))
+        pairs = lineage(version.code, [filters.criterion])[filters.criterion]
+        found = found.filter(
+            pk__in=Resource.objects.filter(_matching(pairs, "criteria__")).values("pk")
+        )
     if filters.area and version is not None:
         area = PracticeArea.objects.filter(version=version, code=filters.area).first()
         found = found.filter(

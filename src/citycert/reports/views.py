@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citycert.accounts.audit import record_read
 from citycert.accounts.policy import Access, Action
-from citycert.assessments.network import is_network_member
 from citycert.learning import queries as learning
 from citycert.web import authorized, current_user
 
@@ -51,7 +50,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _report_page(request: HttpRequest, subject: queries.Subject) -> HttpResponse:
+def _report_page(request: HttpRequest, access: Access, subject: queries.Subject) -> HttpResponse:
     if request.method == "POST":
         report_file = services.request_pdf(subject, _language(), current_user(request))
         messages.success(
@@ -74,7 +73,7 @@ def _report_page(request: HttpRequest, subject: queries.Subject) -> HttpResponse
             "report_file": services.settled(services.latest_file(subject, _language())),
             "report_url": _report_url(subject),
             "learning": learning.resources_for_codes(
-                subject.standard, codes, members=is_network_member(request.user)
+                subject.standard, codes, members=learning.is_member(request.user, access)
             ),
         },
     )
@@ -93,7 +92,7 @@ def assessment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if subject is None:
         raise Http404("No such assessment")
     access.require(Action.VIEW_REPORT, subject.assessment)
-    return _report_page(request, subject)
+    return _report_page(request, access, subject)
 
 
 @login_required
@@ -104,7 +103,7 @@ def snapshot_report(request: HttpRequest, slug: str, pk: Any) -> HttpResponse:
     if subject is None:
         raise Http404("No such snapshot")
     access.require(Action.VIEW_REPORT, subject.snapshot)
-    return _report_page(request, subject)
+    return _report_page(request, access, subject)
 
 
 def _report_file(access: Access, pk: int) -> ReportFile:
