@@ -363,3 +363,11 @@ def test_the_api_lists_public_resources_without_a_token_and_members_ones_with_on
     assert [i["title"] for i in filtered["items"]] == ["Open guide"]
     assert Client().get("/api/v1/resources?language=xx").status_code == 422
     assert StandardVersion.objects.filter(code="2022").exists()
+
+
+def test_each_criterion_of_the_public_standard_links_to_its_resources(standard: None) -> None:
+    make("Shifting funds guide", codes=("RP-shift-funds",), standard="2018")
+    text = Client().get("/standard/2022/").text
+    link = "/learn/?standard=2022&amp;criterion=BF3"
+    assert link in text
+    assert "Shifting funds guide" in Client().get(link.replace("&amp;", "&")).text

@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from citycert.assessments.panels import Panel
+from citycert.standards.links import CriterionLink
 
 from . import queries
 
@@ -27,3 +30,8 @@ def criterion(request: HttpRequest, access: Any, answer: Any) -> Panel:
         },
         order=60,
     )
+
+
+def standard_link() -> CriterionLink:
+    """The link from each criterion of the public Standard to its resources."""
+    return CriterionLink(_("Learning resources for this criterion"), reverse("learning:list"))
