@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "citycert.reviews",
     "citycert.assessments",
     "citycert.standards",
+    "citycert.learning",  # resources tied to criteria: reads standards, partners, assessments
     "citycert.public",
     "citycert.api",
     "ninja",  # its templates and static files: the API's documentation page, served offline

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("citycert.api.urls")),
     path("", include("citycert.public.urls")),
     path("standard/", include("citycert.standards.urls")),
+    path("learn/", include("citycert.learning.urls")),
     # Before accounts: "my/cities/register/" must not be read as a city called "register".
     path("", include("citycert.cities.urls")),
     path("", include("citycert.reviews.urls")),

@@ -29,6 +29,8 @@ from citycert.assessments.models import Snapshot
 from citycert.assessments.snapshot import questionnaire
 from citycert.cities.models import CityRequest
 from citycert.partners.models import Engagement
+from citycert.learning import services as learning
+from citycert.learning.models import Audience, Kind
 from citycert.public.services import refresh
 from citycert.reports.models import ReportFile
 from citycert.reviews import appeals
@@ -139,6 +141,23 @@ TABLE: dict[str, Route] = {
     "standards:list": Route(none, everyone(200)),
     "standards:detail": Route(lambda w: {"code": "2022"}, everyone(200)),
     "public:cohorts": Route(none, everyone(200)),
+    # Learning resources: published ones for everyone, members-only ones for the network (city
+    # B has no assessment nor snapshot: its lead is not a member); partner staff and admins
+    # write them.
+    "learning:list": Route(none, everyone(200)),
+    "learning:detail": Route(
+        lambda w: {"pk": w.ids["members_resource"]},
+        row(404, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    "learning:manage": Route(none, admin_only(200)),
+    "learning:new": Route(none, admin_only(200), admin_only(400)),
+    "learning:edit": Route(lambda w: {"pk": w.ids["resource"]}, admin_only(200), admin_only(400)),
+    # Published already: the admin is told so and sent back (302).
+    "learning:publish": Route(lambda w: {"pk": w.ids["resource"]}, POST_ONLY, admin_only(302)),
+    # Archiving asks first (200): only the confirmed request archives.
+    "learning:archive": Route(
+        lambda w: {"pk": w.ids["resource"]}, admin_only(200), admin_only(200)
+    ),
     "public:cohort": Route(lambda w: {"label": "2024-02"}, everyone(200)),
     "public:cohort_json": Route(lambda w: {"label": "2024-02"}, everyone(200)),
     "public:directory": Route(none, everyone(200)),
@@ -571,6 +590,26 @@ def world(db: None) -> World:
         published_at=announced.published_at,
     )
     refresh([b.pk])
+    resources = {
+        audience: learning.publish(
+            learning.save(
+                None,
+                title=f"A {audience} guide",
+                summary="How to keep a data inventory.",
+                body="",
+                url="https://academy.example.org/inventory",
+                kind=Kind.GUIDE,
+                languages=["en"],
+                organisation=None,
+                audience=audience,
+                criteria=StandardVersion.objects.get(code="2022").criteria.filter(code="DM2"),
+                areas=[],
+                by=admin,
+            ),
+            admin,
+        )
+        for audience in Audience.values
+    }
     # Someone asks to lead a city without a team, someone else to join A's team.
     claim = CityRequest.objects.create(
         city=f.city("Gamma"), person=f.person(), statement="Mayor's office.", claim=True
@@ -614,6 +653,8 @@ def world(db: None) -> World:
             "contributor_membership": contributor.pk,
             "token": services.create_token(lead, "script", ApiToken.Scope.READ).token.pk,
             "report_file": report_file.pk,
+            "resource": resources[Audience.PUBLIC].pk,
+            "members_resource": resources[Audience.MEMBERS].pk,
             "claim": claim.pk,
             "join_request": join_request.pk,
             "coach_role": ProgramRole.objects.get(

@@ -76,6 +76,12 @@ TABLE: dict[str, Op] = {
     "GET /statistics": Op(lambda w: "/statistics", everyone(200)),
     "GET /cohorts": Op(lambda w: "/cohorts", everyone(200)),
     "GET /cohorts/{label}": Op(lambda w: "/cohorts/2024-02", everyone(200)),
+    "GET /resources": Op(lambda w: "/resources?criterion=DM2", everyone(200)),
+    # Members-only: for a network member's token; city B's lead is not a member.
+    "GET /resources/{id}": Op(
+        lambda w: f"/resources/{w.ids['members_resource']}",
+        row(404, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200),
+    ),
     # City teams.
     "GET /my/cities": Op(lambda w: "/my/cities", SIGNED_IN),
     "GET /my/cities/{slug}/assessment": Op(a("/assessment"), SEE_A),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
-from . import assessments, cycle, errors, public, reviews, standards
+from . import assessments, cycle, errors, learning, public, reviews, standards
 from .ratelimit import RateLimit
 
 DESCRIPTION = """
@@ -34,6 +34,7 @@ errors.install(api)
 public_router = Router(throttle=RateLimit())
 public_router.add_router("", standards.router)
 public_router.add_router("", public.router)
+public_router.add_router("", learning.router)
 api.add_router("", public_router)
 api.add_router("", assessments.router)
 api.add_router("", reviews.router)

@@ -39,3 +39,22 @@ def collect(request: HttpRequest, access: Any, city: Any, assessment: Any) -> li
     """Every registered source's panel for this page, in order."""
     found = [source(request, access, city, assessment) for source in _sources.values()]
     return sorted((p for p in found if p is not None), key=lambda p: p.order)
+
+
+# Panels on one criterion's page of the assessment ----------------------------------------------
+
+#: A criterion source is `source(request, access, answer) -> Panel | None`, for the page of one
+#: answer (its criterion is `answer.criterion`); the learning resources register one.
+CriterionSource = Callable[[HttpRequest, Any, Any], "Panel | None"]
+_criterion_sources: dict[str, CriterionSource] = {}
+
+
+def register_criterion(name: str, source: CriterionSource) -> None:
+    """Add (or replace, by name) a panel source for the criterion page."""
+    _criterion_sources[name] = source
+
+
+def collect_criterion(request: HttpRequest, access: Any, answer: Any) -> list[Panel]:
+    """Every registered criterion source's panel for this answer's page, in order."""
+    found = [source(request, access, answer) for source in _criterion_sources.values()]
+    return sorted((p for p in found if p is not None), key=lambda p: p.order)

@@ -291,6 +291,7 @@ def answer(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "can_edit": can_edit,
             "conflict": conflict,
             "neighbours": queries.neighbours(current),
+            "criterion_panels": panels.collect_criterion(request, access, current),
             "team": city.memberships.select_related("user")
             if access.can(Action.MANAGE_ASSESSMENT)
             else None,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from citycert.accounts.audit import record_read
 from citycert.accounts.policy import Access, Action
+from citycert.learning import queries as learning
 from citycert.web import authorized, current_user
 
 from . import queries, services
@@ -50,7 +51,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _report_page(request: HttpRequest, subject: queries.Subject) -> HttpResponse:
+def _report_page(request: HttpRequest, access: Access, subject: queries.Subject) -> HttpResponse:
     if request.method == "POST":
         report_file = services.request_pdf(subject, _language(), current_user(request))
         messages.success(
@@ -59,6 +60,10 @@ def _report_page(request: HttpRequest, subject: queries.Subject) -> HttpResponse
         )
         return redirect(f"{_report_url(subject)}#pdf-{report_file.pk}")
     report = queries.build(subject)
+    # The Learn links of the opportunities and the roadmap: every criterion's resources at once.
+    codes = {line.code for line in report.opportunities} | {
+        line.code for step in report.roadmap for line in (step.criteria or ())
+    }
     return render(
         request,
         "reports/report.html",
@@ -68,6 +73,9 @@ def _report_page(request: HttpRequest, subject: queries.Subject) -> HttpResponse
             "chart": chart(report),
             "report_file": services.settled(services.latest_file(subject, _language())),
             "report_url": _report_url(subject),
+            "learning": learning.resources_for_codes(
+                subject.standard, codes, members=learning.is_member(request.user, access)
+            ),
         },
     )
 
@@ -85,7 +93,7 @@ def assessment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if subject is None:
         raise Http404("No such assessment")
     access.require(Action.VIEW_REPORT, subject.assessment)
-    return _report_page(request, subject)
+    return _report_page(request, access, subject)
 
 
 @login_required
@@ -96,7 +104,7 @@ def snapshot_report(request: HttpRequest, slug: str, pk: Any) -> HttpResponse:
     if subject is None:
         raise Http404("No such snapshot")
     access.require(Action.VIEW_REPORT, subject.snapshot)
-    return _report_page(request, subject)
+    return _report_page(request, access, subject)
 
 
 def _report_file(access: Access, pk: int) -> ReportFile:

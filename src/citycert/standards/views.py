@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from . import queries
+from . import links, queries
 
 
 @require_safe
@@ -17,4 +17,8 @@ def version_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def version_detail(request: HttpRequest, code: str) -> HttpResponse:
     version = queries.version_with_criteria(code)
-    return render(request, "standards/version_detail.html", {"version": version})
+    return render(
+        request,
+        "standards/version_detail.html",
+        {"version": version, "criterion_links": links.collect()},
+    )

@@ -31,6 +31,7 @@ from citycert.assessments import services as assessments
 from citycert.assessments.models import Answer, Assessment
 from citycert.cities import gazetteer, services
 from citycert.cities.models import City
+from citycert.demo import learning
 from citycert.demo.cycle import CAMPINAS, CURITIBA, GUADALAJARA, QUEBEC, Cycle, engage
 from citycert.reviews.models import Assignment, Decision, Validation
 from citycert.scoring import plan_to_level
@@ -146,6 +147,7 @@ class Command(BaseCommand):
             if not city.assessments.exists():
                 self.assessments(city, people)
             Cycle(people, self.person, DOMAIN).run()
+            learning.load(people["admin"])
             self.requests(city)
             panelist = User.objects.get(email=f"panelist@{DOMAIN}")
             codes["panelist"] = self.second_factor(panelist)
