@@ -142,16 +142,16 @@ class Event(models.Model):
 
     @property
     def when(self) -> str:
-        """When it takes place, in the event's own time zone, saying which zone (in the
-        active language's formats): e.g. “March 3, 2026, 10 a.m. to 11:30 a.m. (America/Bogota,
-        UTC-05:00)”, with a true minus sign and dash)."""
+        """When it takes place, in the event's own time zone, saying which zone, in the active
+        language's formats: e.g. “1 July 2031, 10:00 to 11:00 (Europe/Lisbon, UTC+01:00)”,
+        with a dash between the times and a true minus sign in negative offsets."""
         start, end = self.local_start, self.local_end
+        begins = f"{date_format(start, 'DATE_FORMAT')}, {date_format(start, 'TIME_FORMAT')}"
         if end.date() == start.date():
             until = date_format(end, "TIME_FORMAT")
         else:
-            until = date_format(end, "DATETIME_FORMAT")
-        zone = f"{self.time_zone}, {self.utc_offset}"
-        return f"{date_format(start, 'DATETIME_FORMAT')}\u2013{until} ({zone})"
+            until = f"{date_format(end, 'DATE_FORMAT')}, {date_format(end, 'TIME_FORMAT')}"
+        return f"{begins}\u2013{until} ({self.time_zone}, {self.utc_offset})"
 
     @property
     def is_cancelled(self) -> bool:
