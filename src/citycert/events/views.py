@@ -202,7 +202,7 @@ def reset_feed(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     policy.authorize_event(request.user, Action.ORGANISE_EVENTS)
     user = current_user(request)
-    form = EventForm(request.POST or None, user=user)
+    form = EventForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         event = services.save_event(form.save(commit=False), user)
         messages.success(request, _("The event is published."))
@@ -217,7 +217,7 @@ def create(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event(request, pk, Action.MANAGE_EVENT)
     user = current_user(request)
-    form = EventForm(request.POST or None, instance=event, user=user)
+    form = EventForm(request.POST if request.method == "POST" else None, instance=event, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_event(form.save(commit=False), user)
@@ -267,7 +267,9 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("user")
         .order_by("user__name", "user__email")
     )
-    form = AttendanceForm(request.POST or None, registrations=registrations)
+    form = AttendanceForm(
+        request.POST if request.method == "POST" else None, registrations=registrations
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
