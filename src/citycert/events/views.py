@@ -274,13 +274,11 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                count = services.record_attendance(event, form.ids(), current_user(request))
+                services.record_attendance(event, form.ids(), current_user(request))
             except services.EventError as error:
                 messages.error(request, str(error))
             else:
-                messages.success(
-                    request, _("Attendance recorded: %(count)d came.") % {"count": count}
-                )
+                messages.success(request, _("Attendance recorded."))
             return redirect("events:attendance", event.pk)
         status = 400
     return render(
