@@ -154,6 +154,17 @@ def test_it_reminds_each_registered_person_once_the_day_before() -> None:
     assert Registration.objects.get(user=seated).reminder_sent_at is not None
 
 
+def test_moving_an_event_reminds_people_again_before_the_new_date() -> None:
+    event = make.event(starts_at=timezone.now() + dt.timedelta(hours=5))
+    services.register(event, f.person())
+    assert services.send_reminders() == 1
+    event.starts_at = timezone.now() + dt.timedelta(days=3)
+    services.save_event(event, f.person(admin=True))
+    assert services.send_reminders() == 0
+    later = timezone.now() + dt.timedelta(days=2, hours=12)
+    assert services.send_reminders(now=later) == 1
+
+
 def test_a_cancelled_event_sends_no_reminder() -> None:
     event = make.event(starts_at=timezone.now() + dt.timedelta(hours=2))
     services.register(event, f.person())
@@ -239,7 +250,10 @@ def test_a_cancelled_event_is_cancelled_in_calendars() -> None:
 
 def test_the_personal_feed_lists_the_persons_events_and_its_address_can_be_reset() -> None:
     mine, theirs, left = make.event(title="Mine"), make.event(title="Theirs"), make.event()
+    full = make.event(title="Full", capacity=1)
+    services.register(full, f.person())
     person = f.person()
+    services.register(full, person)  # waiting: not in the feed
     services.register(mine, person)
     services.register(left, person)
     services.cancel_registration(left, person)

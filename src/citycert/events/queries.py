@@ -68,12 +68,11 @@ def seats(event: Event) -> tuple[int, int]:
 
 
 def feed_events(user: Any) -> QuerySet[Event]:
-    """The events a person is registered or waiting for (cancelled events too: the feed tells
-    calendars they are off)."""
+    """The events a person has a seat at (cancelled events too: the feed tells calendars they
+    are off). A place on a waiting list is not a seat: it joins the feed once promoted."""
     return (
         Event.objects.filter(
-            registrations__user=user,
-            registrations__state__in=[Registration.State.REGISTERED, Registration.State.WAITING],
+            registrations__user=user, registrations__state=Registration.State.REGISTERED
         )
         .select_related("organiser")
         .order_by("starts_at", "pk")

@@ -49,9 +49,13 @@ def save_event(event: Event, by: User) -> Event:
     if creating:
         event.created_by = by
     else:
-        if _locked(event).is_cancelled:
+        before = _locked(event)
+        if before.is_cancelled:
             raise EventError(_("This event is cancelled: it can no longer be changed."))
         event.sequence += 1
+        if before.starts_at != event.starts_at:
+            # A new date: people are reminded again the day before it.
+            Registration.objects.filter(event=event).update(reminder_sent_at=None)
     event.save()
     if not creating:
         _promote(event)
