@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "citycert.accounts",
     "citycert.cities",
     "citycert.partners",
+    "citycert.events",
     "citycert.reviews",
     "citycert.assessments",
     "citycert.standards",

@@ -28,9 +28,10 @@ from citycert.assessments import services as assessment_services
 from citycert.assessments.models import Snapshot
 from citycert.assessments.snapshot import questionnaire
 from citycert.cities.models import CityRequest
-from citycert.partners.models import Engagement
+from citycert.events.models import Event
 from citycert.learning import services as learning
 from citycert.learning.models import Audience, Kind
+from citycert.partners.models import Engagement
 from citycert.public.services import refresh
 from citycert.reports.models import ReportFile
 from citycert.reviews import appeals
@@ -130,6 +131,28 @@ def city_a(w: World) -> dict[str, Any]:
 def city_a_and(key: str) -> Callable[[World], dict[str, Any]]:
     return lambda w: {"slug": w.a.slug, "pk": w.ids[key]}
 
+
+def event(w: World) -> dict[str, Any]:
+    return {"pk": w.ids["event"]}
+
+
+def event_form(w: World) -> dict[str, Any]:
+    return {
+        "title": "Open budget sprint",
+        "kind": "sprint",
+        "date": "2099-03-04",
+        "start_time": "10:00",
+        "time_zone": "America/Bogota",
+        "duration_minutes": "90",
+        "language": "es",
+        "audience": "public",
+        "organiser": w.ids["organisation"],
+    }
+
+
+#: Events of coach_a's partner organisation: admins and its staff organise them.
+ORGANISERS = {**admin_only(200), "coach_a": 200}
+ORGANISERS_POST = {**admin_only(302), "coach_a": 302}
 
 TABLE: dict[str, Route] = {
     # Public.
@@ -447,6 +470,21 @@ TABLE: dict[str, Route] = {
         lambda w: {"pk": w.ids["coach_role"]}, POST_ONLY, admin_only(302)
     ),
     "accounts:audit": Route(none, admin_only(200)),
+    # Events: a public event of a partner organisation coach_a works for.
+    "events:list": Route(none, everyone(200)),
+    "events:detail": Route(event, everyone(200)),
+    "events:calendar": Route(event, everyone(200)),
+    "events:register": Route(event, POST_ONLY, signed_in(302)),
+    "events:cancel_registration": Route(event, POST_ONLY, signed_in(302)),
+    "events:new": Route(none, ORGANISERS, ORGANISERS_POST, event_form),
+    "events:edit": Route(event, ORGANISERS, ORGANISERS_POST, event_form),
+    "events:cancel": Route(event, ORGANISERS, ORGANISERS_POST, lambda w: {"confirm": "1"}),
+    # Not started yet: recording attendance is refused with a message (302 back).
+    "events:attendance": Route(event, ORGANISERS, ORGANISERS_POST, lambda w: {"attended": []}),
+    "events:mine": Route(none, signed_in(200)),
+    # The feed's key is its secret token; without it there is no such calendar.
+    "events:feed": Route(none, everyone(404)),
+    "events:reset_feed": Route(none, POST_ONLY, signed_in(302)),
     # Accounts (django-allauth): who reaches each page as the library defines it.
     "account_login": Route(none, signed_in(302, anonymous=200)),
     "account_logout": Route(none, signed_in(200, anonymous=302)),
@@ -627,6 +665,18 @@ def world(db: None) -> World:
         city=a, assessment=assessment, language="en", status=ReportFile.Status.READY, size=1
     )
     report_file.file.save("report.pdf", ContentFile(f.TINY_PDF))
+    academy = engagement.organisation  # the partner coach_a works for
+    sprint = Event.objects.create(
+        title="Open data sprint",
+        kind=Event.Kind.SPRINT,
+        starts_at=timezone.now() + dt.timedelta(days=10),
+        time_zone="America/Bogota",
+        duration_minutes=90,
+        language="en",
+        capacity=20,
+        organiser=academy,
+        created_by=users["coach_a"],
+    )
     return World(
         users=users,
         a=a,
@@ -656,6 +706,8 @@ def world(db: None) -> World:
             "resource": resources[Audience.PUBLIC].pk,
             "members_resource": resources[Audience.MEMBERS].pk,
             "claim": claim.pk,
+            "organisation": academy.pk,
+            "event": sprint.pk,
             "join_request": join_request.pk,
             "coach_role": ProgramRole.objects.get(
                 user=users["coach_without_grant"], role="coach"

@@ -228,6 +228,9 @@ TABLE: dict[str, Op] = {
     ),
     "GET /program/renewals": Op(lambda w: "/program/renewals", admin(200)),
     "GET /my/notifications": Op(lambda w: "/my/notifications", SIGNED_IN),
+    # Events: public ones for everyone, without a token too.
+    "GET /events": Op(lambda w: "/events", everyone(200)),
+    "GET /events/{event_id}": Op(lambda w: f"/events/{w.ids['event']}", everyone(200)),
 }
 
 

@@ -71,6 +71,11 @@ class Action(StrEnum):
     CLOSE_ENGAGEMENT = "close_engagement"
     LOG_SESSION = "log_session"
     VIEW_PROGRESS = "view_progress"  # the city's assessments, read for the targeted criteria
+    # Events (webinars, sprints, office hours): decided by `event_can` below.
+    VIEW_EVENT = "view_event"
+    REGISTER_FOR_EVENT = "register_for_event"
+    ORGANISE_EVENTS = "organise_events"  # create events (admins; partner staff)
+    MANAGE_EVENT = "manage_event"  # edit, cancel, record attendance of one event
 
 
 LEAD = "lead"
@@ -398,3 +403,59 @@ def needs_mfa_setup(user: Any) -> bool:
     from allauth.mfa.models import Authenticator
 
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# Events. Admins organise any event (the program's own, organiser empty, too); a partner's
+# current staff organise their organisation's events. Public events are for everyone, members'
+# events for network members and their organisers.
+EVENT_ACTIONS = frozenset(
+    {Action.VIEW_EVENT, Action.REGISTER_FOR_EVENT, Action.ORGANISE_EVENTS, Action.MANAGE_EVENT}
+)
+
+
+def event_organisations(user: Any) -> frozenset[int]:
+    """The partner organisations this person works for now, read once per request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[int] | None = getattr(user, "_citycert_event_organisations", None)
+    if cached is None:
+        cached = frozenset(
+            user.partner_staff.filter(left_at__isnull=True).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        user._citycert_event_organisations = cached
+    return cached
+
+
+def may_organise_for(user: Any, organisation_id: int | None) -> bool:
+    """Whether this person may run events in the name of this organisation (None: the program)."""
+    if ADMIN in program_roles(user):
+        return True
+    return organisation_id is not None and organisation_id in event_organisations(user)
+
+
+def event_can(user: Any, action: Action, event: Any = None) -> bool:
+    """Whether `user` may do the event `action` (to `event`, for all but ORGANISE_EVENTS)."""
+    from citycert.assessments.network import is_network_member
+
+    if action is Action.ORGANISE_EVENTS:
+        return ADMIN in program_roles(user) or bool(event_organisations(user))
+    if event is None:
+        raise ValueError(f"{action} needs an event")
+    organiser = may_organise_for(user, event.organiser_id)
+    if action is Action.MANAGE_EVENT:
+        return organiser
+    visible = event.audience == "public" or organiser or is_network_member(user)
+    if action is Action.VIEW_EVENT:
+        return visible
+    return visible and user.is_authenticated  # REGISTER_FOR_EVENT
+
+
+def authorize_event(user: Any, action: Action, event: Any = None) -> None:
+    """Raise Http404 for an event the person may not see, PermissionDenied for an action they
+    may not take on one they see; return quietly when allowed."""
+    if event is not None and not event_can(user, Action.VIEW_EVENT, event):
+        raise Http404("No such event")
+    if not event_can(user, action, event):
+        raise PermissionDenied

@@ -31,6 +31,7 @@ from citycert.assessments import services as assessments
 from citycert.assessments.models import Answer, Assessment
 from citycert.cities import gazetteer, services
 from citycert.cities.models import City
+from citycert.demo import events as demo_events
 from citycert.demo import learning
 from citycert.demo.cycle import CAMPINAS, CURITIBA, GUADALAJARA, QUEBEC, Cycle, engage
 from citycert.reviews.models import Assignment, Decision, Validation
@@ -149,6 +150,7 @@ class Command(BaseCommand):
             Cycle(people, self.person, DOMAIN).run()
             learning.load(people["admin"])
             self.requests(city)
+            demo_events.load(people)
             panelist = User.objects.get(email=f"panelist@{DOMAIN}")
             codes["panelist"] = self.second_factor(panelist)
 
@@ -174,6 +176,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Waiting for an answer: analyst@{DOMAIN} asks to join {city.name}'s team; "
             f"newcomer@{DOMAIN} asks to lead Mar del Plata (Registry > Requests to lead a city)."
+        )
+        self.stdout.write(
+            f"Events: {people['lead'].email} is registered for a sprint; {people['coach'].email} "
+            "organises the Open Data Academy's events."
         )
         self.stdout.write("")
 

@@ -3,7 +3,9 @@ idempotent, so running it twice, or catching up after a missed day, sends nothin
 
 - reminders of clarifications due soon (as `send_reminders`);
 - renewal reminders to every lead and coach of a city whose certification ends in 180, 90 or
-  30 days, or today (RENEWAL_REMINDER_DAYS).
+  30 days, or today (RENEWAL_REMINDER_DAYS);
+- reminders to people registered for events starting within 24 hours, once each (as
+  `event_reminders`, which can also run hourly).
 
 Public pages change by themselves when a certification ends (their cache key holds the date).
 """
@@ -17,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from citycert import work
+from citycert.events import services as event_services
 from citycert.reviews import renewal, services
 
 
@@ -34,8 +37,9 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         clarifications = services.send_reminders(today=today)
         renewals = renewal.send_reminders(today)
+        events = event_services.send_reminders()
         recovered = work.recover()
         self.stdout.write(
             f"{today}: {clarifications} clarification reminders, {renewals} renewal reminders, "
-            f"{recovered.tasks} stuck tasks recovered"
+            f"{events} event reminders, {recovered.tasks} stuck tasks recovered"
         )
