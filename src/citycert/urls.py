@@ -15,6 +15,7 @@ urlpatterns = [
     # Before accounts: "my/cities/<slug>/assessment/" is the assessment, not a team page.
     path("", include("citycert.assessments.urls")),
     path("", include("citycert.reports.urls")),
+    path("", include("citycert.network.urls")),
     path("", include("citycert.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Without CSRF: the language form is on cached public pages, shared by every visitor, so it

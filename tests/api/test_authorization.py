@@ -222,6 +222,12 @@ TABLE: dict[str, Op] = {
     ),
     "GET /program/renewals": Op(lambda w: "/program/renewals", admin(200)),
     "GET /my/notifications": Op(lambda w: "/my/notifications", SIGNED_IN),
+    # Portfolios: anyone lists those they hold (none, for most); the portfolio "league" is
+    # held by lead_b and seen by admins, and does not exist for anyone else.
+    "GET /portfolios": Op(lambda w: "/portfolios", SIGNED_IN),
+    "GET /portfolios/{slug}": Op(
+        lambda w: "/portfolios/league", row(401, 404, 404, 200, 404, 404, 404, 404, 200, 404, 404)
+    ),
 }
 
 

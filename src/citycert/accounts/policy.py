@@ -59,6 +59,12 @@ class Action(StrEnum):
     MANAGE_REVIEWS = "manage_reviews"  # the queue, settling, deciding, publishing, appeals
     MANAGE_RULES = "manage_rules"  # validity, renewal and appeal windows per Standard version
     VIEW_AUDIT = "view_audit"
+    # The network (network app): the members' directory, umbrella bodies' portfolios.
+    VIEW_NETWORK = "view_network"  # the members' directory: network members only
+    MANAGE_PORTFOLIOS = "manage_portfolios"  # create portfolios and name their owners
+    ANSWER_PORTFOLIO = "answer_portfolio"  # a city consents to a portfolio, declines, withdraws
+    VIEW_PORTFOLIO = "view_portfolio"  # on a portfolio (`authorize_portfolio`)
+    INVITE_TO_PORTFOLIO = "invite_to_portfolio"
 
 
 LEAD = "lead"
@@ -71,6 +77,7 @@ PAST_REVIEWER = "past_reviewer"  # reviewed the assessment, now decided: read on
 PANELIST = "panelist"  # on the panel of an open appeal, declared no conflict
 PANELIST_PENDING = "panelist_pending"  # on the panel, not declared yet
 SIGNED_IN = "signed_in"
+NETWORK_MEMBER = "network_member"  # see assessments.network.is_network_member
 
 _READERS = frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN, REVIEWER, PAST_REVIEWER, PANELIST})
 
@@ -91,6 +98,7 @@ CITY_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_APPEAL: frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN, PANELIST}),
     Action.DECLARE_PANEL_CONFLICT: frozenset({PANELIST, PANELIST_PENDING}),
     Action.RECOMMEND: frozenset({PANELIST}),
+    Action.ANSWER_PORTFOLIO: frozenset({LEAD}),
 }
 
 #: The city actions about one assessment: only the hats worn on it count (with city-wide ones).
@@ -118,6 +126,8 @@ PROGRAM_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_AUDIT: frozenset({ADMIN}),
     Action.MANAGE_REVIEWS: frozenset({ADMIN}),
     Action.MANAGE_RULES: frozenset({ADMIN}),
+    Action.VIEW_NETWORK: frozenset({NETWORK_MEMBER}),
+    Action.MANAGE_PORTFOLIOS: frozenset({ADMIN}),
 }
 
 
@@ -275,6 +285,11 @@ def can(user: Any, action: Action, city: City | None = None, obj: Any = None) ->
     standing = set(program_roles(user))
     if user.is_authenticated:
         standing.add(SIGNED_IN)
+    if NETWORK_MEMBER in PROGRAM_RULES[action]:
+        from citycert.assessments.network import is_network_member
+
+        if is_network_member(user):
+            standing.add(NETWORK_MEMBER)
     return bool(standing & PROGRAM_RULES[action])
 
 
@@ -297,3 +312,36 @@ def needs_mfa_setup(user: Any) -> bool:
     from allauth.mfa.models import Authenticator
 
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# Umbrella bodies' portfolios (network app) ------------------------------------------------
+
+OWNER = "owner"  # holds the portfolio
+
+#: Who may do what on a portfolio: its owners; program admins see it (and create it).
+PORTFOLIO_RULES: dict[Action, frozenset[str]] = {
+    Action.VIEW_PORTFOLIO: frozenset({OWNER, ADMIN}),
+    Action.INVITE_TO_PORTFOLIO: frozenset({OWNER}),
+}
+
+
+def portfolio_relations(user: Any, portfolio: Any) -> frozenset[str]:
+    """What the person is to the portfolio: an owner, a program admin, or nothing."""
+    if not user.is_authenticated:
+        return frozenset()
+    found = set()
+    if ADMIN in program_roles(user):
+        found.add(ADMIN)
+    if portfolio.owners.filter(pk=user.pk).exists():
+        found.add(OWNER)
+    return frozenset(found)
+
+
+def authorize_portfolio(user: Any, action: Action, portfolio: Any) -> None:
+    """Raise Http404 for a portfolio the person does not hold (its existence does not leak),
+    PermissionDenied for an action they may not take on one they see."""
+    held = portfolio_relations(user, portfolio)
+    if not held:
+        raise Http404("No such portfolio")
+    if not held & PORTFOLIO_RULES[action]:
+        raise PermissionDenied

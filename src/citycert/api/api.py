@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
-from . import assessments, cycle, errors, public, reviews, standards
+from . import assessments, cycle, errors, portfolios, public, reviews, standards
 from .ratelimit import RateLimit
 
 DESCRIPTION = """
@@ -38,5 +38,6 @@ api.add_router("", public_router)
 api.add_router("", assessments.router)
 api.add_router("", reviews.router)
 api.add_router("", cycle.router)
+api.add_router("", portfolios.router)
 
 __all__ = ["_", "api"]

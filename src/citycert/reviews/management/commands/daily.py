@@ -3,7 +3,8 @@ idempotent, so running it twice, or catching up after a missed day, sends nothin
 
 - reminders of clarifications due soon (as `send_reminders`);
 - renewal reminders to every lead and coach of a city whose certification ends in 180, 90 or
-  30 days, or today (RENEWAL_REMINDER_DAYS).
+  30 days, or today (RENEWAL_REMINDER_DAYS);
+- the network's weekly digest, on its weekday (network.digest: once a week per person).
 
 Public pages change by themselves when a certification ends (their cache key holds the date).
 """
@@ -34,8 +35,12 @@ class Command(BaseCommand):
         today = today or timezone.localdate()
         clarifications = services.send_reminders(today=today)
         renewals = renewal.send_reminders(today)
+        # The network sits above reviews: imported here, when the command runs.
+        from citycert.network.digest import send_digest
+
+        digests = send_digest(today)
         recovered = work.recover()
         self.stdout.write(
             f"{today}: {clarifications} clarification reminders, {renewals} renewal reminders, "
-            f"{recovered.tasks} stuck tasks recovered"
+            f"{digests} network digests, {recovered.tasks} stuck tasks recovered"
         )
