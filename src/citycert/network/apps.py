@@ -18,3 +18,7 @@ class NetworkConfig(AppConfig):
         for model in (models.MemberProfile, models.Portfolio, models.PortfolioCity):
             auditlog.register(model)
         sections.register_own()
+        # The city's home tells its team which portfolios ask for or hold the city.
+        from citycert.accounts import home
+
+        home.register("network.portfolios", sections.city_home)

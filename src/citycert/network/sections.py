@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -161,6 +162,31 @@ def stalled(portfolio: Any, cities: Sequence[Any], today: dt.date) -> Section | 
         "network/_portfolio_stalled.html",
         {"rows": stalled_assessments(cities, today), "days": STALLED_DAYS},
         order=40,
+    )
+
+
+def city_home(request: Any, access: Any, city: Any) -> Section | None:
+    """On the city's home: the portfolios that ask for the city or hold it, if any."""
+    from .models import PortfolioCity
+
+    states = dict(
+        city.portfolio_entries.filter(
+            state__in=(PortfolioCity.State.INVITED, PortfolioCity.State.CONSENTED)
+        )
+        .values_list("state")
+        .annotate(n=models.Count("pk"))
+        .order_by()
+    )
+    if not states:
+        return None
+    return Section(
+        "network/_home_portfolios.html",
+        {
+            "city": city,
+            "invited": states.get(PortfolioCity.State.INVITED, 0),
+            "consented": states.get(PortfolioCity.State.CONSENTED, 0),
+        },
+        order=70,
     )
 
 
