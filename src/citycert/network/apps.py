@@ -15,8 +15,9 @@ class NetworkConfig(AppConfig):
         from . import models, sections
 
         # Who listed themselves, and every step of a city's consent, is in the audit trail.
-        for model in (models.MemberProfile, models.Portfolio, models.PortfolioCity):
+        for model in (models.MemberProfile, models.PortfolioCity):
             auditlog.register(model)
+        auditlog.register(models.Portfolio, m2m_fields={"owners"})
         sections.register_own()
         # The city's home tells its team which portfolios ask for or hold the city.
         from citycert.accounts import home
