@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -166,28 +165,13 @@ def stalled(portfolio: Any, cities: Sequence[Any], today: dt.date) -> Section | 
 
 
 def city_home(request: Any, access: Any, city: Any) -> Section | None:
-    """On the city's home: the portfolios that ask for the city or hold it, if any."""
-    from .models import PortfolioCity
+    """On the city's home, for its lead: where to answer portfolios. It reads nothing (the
+    home's queries stay bounded); the lead is emailed when a portfolio asks for the city."""
+    from citycert.accounts.policy import Action
 
-    states = dict(
-        city.portfolio_entries.filter(
-            state__in=(PortfolioCity.State.INVITED, PortfolioCity.State.CONSENTED)
-        )
-        .values_list("state")
-        .annotate(n=models.Count("pk"))
-        .order_by()
-    )
-    if not states:
+    if not access.can(Action.ANSWER_PORTFOLIO):
         return None
-    return Section(
-        "network/_home_portfolios.html",
-        {
-            "city": city,
-            "invited": states.get(PortfolioCity.State.INVITED, 0),
-            "consented": states.get(PortfolioCity.State.CONSENTED, 0),
-        },
-        order=70,
-    )
+    return Section("network/_home_portfolios.html", {"city": city}, order=70)
 
 
 def register_own() -> None:
