@@ -3,6 +3,7 @@ listed themselves, and an email address only for those who chose to show it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -127,3 +128,33 @@ def test_the_directory_reads_a_bounded_number_of_queries(
     grow(5)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("network:directory")).status_code == 200
+
+
+def test_members_at_once_are_those_asked_one_by_one(standard: None) -> None:
+    from citycert.assessments.models import NetworkMembership, Snapshot
+    from citycert.assessments.network import is_network_member, members
+    from citycert.partners.models import Organisation, Staff
+
+    _c, lead = joined("Iquique", "CL")
+    kept = f.city("Talca", "CL")
+    keeper = f.lead(kept).user
+    Snapshot.objects.create(questionnaire="2022", answers={}, city=kept, person=keeper)
+    on_their_own = f.person()
+    NetworkMembership.objects.create(user=on_their_own)
+    staff = f.person()
+    Staff.objects.create(organisation=Organisation.objects.create(name="A", slug="a"), user=staff)
+    left = f.person()
+    Staff.objects.create(
+        organisation=Organisation.objects.create(name="B", slug="b"),
+        user=left,
+        left_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+    )
+    reviewer = f.person(reviewer=True)
+    outsider = f.person()
+    f.lead(f.city("Nowhere"), outsider)
+    everyone = [lead, keeper, on_their_own, staff, left, reviewer, outsider]
+    assert (
+        set(members().filter(pk__in=[p.pk for p in everyone]))
+        == {p for p in everyone if is_network_member(p)}
+        == {lead, keeper, on_their_own, staff, reviewer}
+    )
