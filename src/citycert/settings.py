@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "citycert.api",
     "ninja",  # its templates and static files: the API's documentation page, served offline
     "citycert.reports",
+    "citycert.network",
     "citycert.demo",
     "citycert.operations",
     "django_tasks_db",

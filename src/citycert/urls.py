@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("citycert.reports.urls")),
     path("", include("citycert.partners.urls")),
     path("", include("citycert.events.urls")),
+    path("", include("citycert.network.urls")),
     path("", include("citycert.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Without CSRF: the language form is on cached public pages, shared by every visitor, so it

@@ -31,6 +31,7 @@ from citycert.cities.models import CityRequest
 from citycert.events.models import Event
 from citycert.learning import services as learning
 from citycert.learning.models import Audience, Kind
+from citycert.network import services as network_services
 from citycert.partners.models import Engagement
 from citycert.public.services import refresh
 from citycert.reports.models import ReportFile
@@ -98,6 +99,11 @@ REPORT_OF_A = row(302, 302, 302, 404, 302, 404, 404, 404, 302, 302, 404)
 #: The appeal against A's earlier decision: its people, the panel, admins; not the reviewer
 #: whose review is appealed (403), nor the reviewer of the current assessment (404).
 APPEAL_OF_A = row(302, 200, 200, 404, 404, 403, 200, 404, 200, 200, 404)
+#: The network's members: the people of a city that started an assessment (A), and the
+#: program's people; not lead_b, whose city is certified but never took a snapshot or assessment.
+NETWORK = row(302, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200)
+#: The portfolio "league", held by lead_b, with city A consenting: its owner and admins.
+PORTFOLIO = row(302, 404, 404, 200, 404, 404, 404, 404, 200, 404, 404)
 #: The panelist of A's appeal has declared already, so is sent on to the appeal.
 PANELIST_OF_A = row(302, 403, 403, 404, 404, 403, 302, 404, 403, 403, 404)
 
@@ -485,6 +491,43 @@ TABLE: dict[str, Route] = {
     # The feed's key is its secret token; without it there is no such calendar.
     "events:feed": Route(none, everyone(404)),
     "events:reset_feed": Route(none, POST_ONLY, signed_in(302)),
+    # The network: the members' directory, one's profile, portfolios and a city's consent.
+    "network:directory": Route(none, NETWORK),
+    "network:profile": Route(
+        none,
+        NETWORK,
+        {**NETWORK, **{r: 302 for r, s in NETWORK.items() if s == 200}},
+        lambda w: {"listed": "on", "role": "Data officer", "languages": ["en"]},
+    ),
+    "network:portfolios": Route(
+        none,
+        signed_in(200),
+        admin_only(302),
+        lambda w: {
+            "name": "Funders United",
+            "slug": "funders-united",
+            "kind": "funder",
+            "owner": w.users["lead_b"].email,
+        },
+    ),
+    "network:portfolio": Route(lambda w: {"slug": "league"}, PORTFOLIO),
+    "network:portfolio_csv": Route(lambda w: {"slug": "league"}, PORTFOLIO),
+    "network:portfolio_invite": Route(
+        lambda w: {"slug": "league"},
+        POST_ONLY,
+        row(302, 404, 404, 302, 404, 404, 404, 404, 403, 404, 404),
+        lambda w: {"name": "Beta", "country": "US"},
+    ),
+    "network:portfolio_owner": Route(
+        lambda w: {"slug": "league"},
+        POST_ONLY,
+        admin_only(302),
+        lambda w: {"email": w.users["coach_a"].email},
+    ),
+    "network:city_portfolios": Route(city_a, SEE_CITY_A),
+    "network:city_portfolio_answer": Route(
+        city_a_and("portfolio_entry"), POST_ONLY, LEAD_OF_A, lambda w: {"decision": "withdraw"}
+    ),
     # Accounts (django-allauth): who reaches each page as the library defines it.
     "account_login": Route(none, signed_in(302, anonymous=200)),
     "account_logout": Route(none, signed_in(200, anonymous=302)),
@@ -677,6 +720,13 @@ def world(db: None) -> World:
         organiser=academy,
         created_by=users["coach_a"],
     )
+    # A state league held by lead_b, which city A consented to join.
+    league = network_services.create_portfolio(
+        name="League", slug="league", kind="state_league", owners=[users["lead_b"]], by=admin
+    )
+    entry = network_services.invite(league, a, users["lead_b"])
+    assert entry is not None
+    network_services.consent(entry, lead)
     return World(
         users=users,
         a=a,
@@ -709,6 +759,7 @@ def world(db: None) -> World:
             "organisation": academy.pk,
             "event": sprint.pk,
             "join_request": join_request.pk,
+            "portfolio_entry": entry.pk,
             "coach_role": ProgramRole.objects.get(
                 user=users["coach_without_grant"], role="coach"
             ).pk,

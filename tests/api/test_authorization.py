@@ -231,6 +231,12 @@ TABLE: dict[str, Op] = {
     # Events: public ones for everyone, without a token too.
     "GET /events": Op(lambda w: "/events", everyone(200)),
     "GET /events/{event_id}": Op(lambda w: f"/events/{w.ids['event']}", everyone(200)),
+    # Portfolios: anyone lists those they hold (none, for most); the portfolio "league" is
+    # held by lead_b and seen by admins, and does not exist for anyone else.
+    "GET /portfolios": Op(lambda w: "/portfolios", SIGNED_IN),
+    "GET /portfolios/{slug}": Op(
+        lambda w: "/portfolios/league", row(401, 404, 404, 200, 404, 404, 404, 404, 200, 404, 404)
+    ),
 }
 
 

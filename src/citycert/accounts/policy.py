@@ -76,6 +76,12 @@ class Action(StrEnum):
     REGISTER_FOR_EVENT = "register_for_event"
     ORGANISE_EVENTS = "organise_events"  # create events (admins; partner staff)
     MANAGE_EVENT = "manage_event"  # edit, cancel, record attendance of one event
+    # The network (network app): the members' directory, umbrella bodies' portfolios.
+    VIEW_NETWORK = "view_network"  # the members' directory: network members only
+    MANAGE_PORTFOLIOS = "manage_portfolios"  # create portfolios and name their owners
+    ANSWER_PORTFOLIO = "answer_portfolio"  # a city consents to a portfolio, declines, withdraws
+    VIEW_PORTFOLIO = "view_portfolio"  # on a portfolio (`authorize_portfolio`)
+    INVITE_TO_PORTFOLIO = "invite_to_portfolio"
 
 
 LEAD = "lead"
@@ -90,6 +96,7 @@ PANELIST_PENDING = "panelist_pending"  # on the panel, not declared yet
 SIGNED_IN = "signed_in"
 PARTNER_STAFF = "partner_staff"  # works now for the engagement's partner organisation
 ENGAGEMENT_COACH = "engagement_coach"  # partner staff, and the engagement is open
+NETWORK_MEMBER = "network_member"  # see assessments.network.is_network_member
 
 _READERS = frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN, REVIEWER, PAST_REVIEWER, PANELIST})
 
@@ -112,6 +119,7 @@ CITY_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_APPEAL: frozenset({LEAD, CONTRIBUTOR, COACH, ADMIN, PANELIST}),
     Action.DECLARE_PANEL_CONFLICT: frozenset({PANELIST, PANELIST_PENDING}),
     Action.RECOMMEND: frozenset({PANELIST}),
+    Action.ANSWER_PORTFOLIO: frozenset({LEAD}),
 }
 
 #: The city actions about one assessment: only the hats worn on it count (with city-wide ones).
@@ -152,6 +160,8 @@ ENGAGEMENT_RULES: dict[Action, frozenset[str]] = {
     Action.LOG_SESSION: frozenset({PARTNER_STAFF}),
     # The city's own data: for its staff only while the engagement is open.
     Action.VIEW_PROGRESS: frozenset({LEAD, CONTRIBUTOR, ADMIN, ENGAGEMENT_COACH}),
+    Action.VIEW_NETWORK: frozenset({NETWORK_MEMBER}),
+    Action.MANAGE_PORTFOLIOS: frozenset({ADMIN}),
 }
 
 
@@ -376,6 +386,11 @@ def can(user: Any, action: Action, city: City | None = None, obj: Any = None) ->
     standing = set(program_roles(user))
     if user.is_authenticated:
         standing.add(SIGNED_IN)
+    if NETWORK_MEMBER in PROGRAM_RULES[action]:
+        from citycert.assessments.network import is_network_member
+
+        if is_network_member(user):
+            standing.add(NETWORK_MEMBER)
     return bool(standing & PROGRAM_RULES[action])
 
 
@@ -458,4 +473,37 @@ def authorize_event(user: Any, action: Action, event: Any = None) -> None:
     if event is not None and not event_can(user, Action.VIEW_EVENT, event):
         raise Http404("No such event")
     if not event_can(user, action, event):
+        raise PermissionDenied
+
+
+# Umbrella bodies' portfolios (network app) ------------------------------------------------
+
+OWNER = "owner"  # holds the portfolio
+
+#: Who may do what on a portfolio: its owners; program admins see it (and create it).
+PORTFOLIO_RULES: dict[Action, frozenset[str]] = {
+    Action.VIEW_PORTFOLIO: frozenset({OWNER, ADMIN}),
+    Action.INVITE_TO_PORTFOLIO: frozenset({OWNER}),
+}
+
+
+def portfolio_relations(user: Any, portfolio: Any) -> frozenset[str]:
+    """What the person is to the portfolio: an owner, a program admin, or nothing."""
+    if not user.is_authenticated:
+        return frozenset()
+    found = set()
+    if ADMIN in program_roles(user):
+        found.add(ADMIN)
+    if portfolio.owners.filter(pk=user.pk).exists():
+        found.add(OWNER)
+    return frozenset(found)
+
+
+def authorize_portfolio(user: Any, action: Action, portfolio: Any) -> None:
+    """Raise Http404 for a portfolio the person does not hold (its existence does not leak),
+    PermissionDenied for an action they may not take on one they see."""
+    held = portfolio_relations(user, portfolio)
+    if not held:
+        raise Http404("No such portfolio")
+    if not held & PORTFOLIO_RULES[action]:
         raise PermissionDenied

@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import Swagger
 
-from . import assessments, cycle, errors, events, learning, public, reviews, standards
+from . import (
+    assessments,
+    cycle,
+    errors,
+    events,
+    learning,
+    portfolios,
+    public,
+    reviews,
+    standards,
+)
 from .ratelimit import RateLimit
 
 DESCRIPTION = """
@@ -40,5 +50,6 @@ api.add_router("", assessments.router)
 api.add_router("", reviews.router)
 api.add_router("", cycle.router)
 api.add_router("", events.router)
+api.add_router("", portfolios.router)
 
 __all__ = ["_", "api"]

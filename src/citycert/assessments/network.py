@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from citycert.accounts.models import Membership, ProgramRole
 
@@ -36,4 +36,21 @@ def is_network_member(user: Any) -> bool:
         Membership.objects.filter(user=user)
         .filter(Q(city__snapshots__isnull=False) | Q(city__assessments__isnull=False))
         .exists()
+    )
+
+
+def members() -> QuerySet[Any]:
+    """Every network member as one query on User: `is_network_member` for many people at once."""
+    from django.contrib.auth import get_user_model
+
+    from citycert.accounts.models import Membership, ProgramRole
+    from citycert.cities.models import City
+    from citycert.partners.models import Staff
+
+    joined = City.objects.filter(joined_cities()).values("pk")
+    return get_user_model().objects.filter(
+        Exists(ProgramRole.objects.filter(user=OuterRef("pk")))
+        | Exists(Staff.objects.filter(user=OuterRef("pk"), left_at__isnull=True))
+        | Exists(NetworkMembership.objects.filter(user=OuterRef("pk")))
+        | Exists(Membership.objects.filter(user=OuterRef("pk"), city__in=joined))
     )

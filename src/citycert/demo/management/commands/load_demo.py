@@ -153,6 +153,7 @@ class Command(BaseCommand):
             demo_events.load(people)
             panelist = User.objects.get(email=f"panelist@{DOMAIN}")
             codes["panelist"] = self.second_factor(panelist)
+            people["owner"] = self.network(city, people)
 
         self.stdout.write(f"\nDemo sign-ins (password for all: {PASSWORD}) — city: {city}")
         for key in ("lead", "contributor", "coach"):
@@ -174,6 +175,10 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"  {demo.name:<12} {demo.lead}@{DOMAIN}  {what}")
         self.stdout.write(
+            f"A portfolio: {people['owner'].email} holds the Latin American Data Cities "
+            f"Association; {city.name}, Curitiba and Campinas consented, Guadalajara is asked."
+        )
+        self.stdout.write(
             f"Waiting for an answer: analyst@{DOMAIN} asks to join {city.name}'s team; "
             f"newcomer@{DOMAIN} asks to lead Mar del Plata (Registry > Requests to lead a city)."
         )
@@ -182,6 +187,58 @@ class Command(BaseCommand):
             "organises the Open Data Academy's events."
         )
         self.stdout.write("")
+
+    def network(self, city: City, people: dict[str, User]) -> User:
+        """The network: the demo team listed in the members' directory, and an association's
+        portfolio that three cities consented to and one is asked to join. Returns its owner."""
+        from citycert.network import services as network
+        from citycert.network.models import MemberProfile, Portfolio, PortfolioCity
+        from citycert.network.queries import topic_choices
+
+        topics = [code for code, _name in topic_choices()]
+        for key, role, spoken in (
+            ("lead", "Director of open data", ["es", "en"]),
+            ("contributor", "Budget analyst", ["es", "pt"]),
+        ):
+            MemberProfile.objects.update_or_create(
+                user=people[key],
+                defaults={
+                    "listed": True,
+                    "role": role,
+                    "topics": topics[:2],
+                    "languages": spoken,
+                    "digest": True,
+                },
+            )
+        owner = self.person(f"association@{DOMAIN}", "Olga Association")
+        portfolio = Portfolio.objects.filter(slug="latam-data-cities").first()
+        if portfolio is None:
+            portfolio = network.create_portfolio(
+                name="Latin American Data Cities Association",
+                slug="latam-data-cities",
+                kind=Portfolio.Kind.NATIONAL_ASSOCIATION,
+                owners=[owner],
+                by=people["admin"],
+            )
+        leads = {
+            demo.lead: Membership.objects.get(
+                user__email=f"{demo.lead}@{DOMAIN}", role=Membership.Role.LEAD
+            )
+            for demo in (CURITIBA, CAMPINAS, GUADALAJARA)
+        }
+        members = [
+            (city, people["lead"], True),
+            (leads[CURITIBA.lead].city, leads[CURITIBA.lead].user, True),
+            (leads[CAMPINAS.lead].city, leads[CAMPINAS.lead].user, True),
+            (leads[GUADALAJARA.lead].city, leads[GUADALAJARA.lead].user, False),
+        ]
+        for member, lead, consents in members:
+            entry = network.invite(portfolio, member, owner)
+            if entry is None:
+                continue  # loaded before
+            if consents and entry.state == PortfolioCity.State.INVITED:
+                network.consent(entry, lead)
+        return owner
 
     def person(self, email: str, name: str) -> User:
         user, _ = User.objects.get_or_create(email=email, defaults={"name": name})

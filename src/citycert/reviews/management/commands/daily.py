@@ -6,6 +6,7 @@ idempotent, so running it twice, or catching up after a missed day, sends nothin
   30 days, or today (RENEWAL_REMINDER_DAYS);
 - reminders to people registered for events starting within 24 hours, once each (as
   `event_reminders`, which can also run hourly).
+- the network's weekly digest, on its weekday (network.digest: once a week per person).
 
 Public pages change by themselves when a certification ends (their cache key holds the date).
 """
@@ -38,8 +39,13 @@ class Command(BaseCommand):
         clarifications = services.send_reminders(today=today)
         renewals = renewal.send_reminders(today)
         events = event_services.send_reminders()
+        # The network sits above reviews: imported here, when the command runs.
+        from citycert.network.digest import send_digest
+
+        digests = send_digest(today)
         recovered = work.recover()
         self.stdout.write(
             f"{today}: {clarifications} clarification reminders, {renewals} renewal reminders, "
-            f"{events} event reminders, {recovered.tasks} stuck tasks recovered"
+            f"{events} event reminders, {digests} network digests, "
+            f"{recovered.tasks} stuck tasks recovered"
         )
