@@ -482,7 +482,14 @@ TABLE: dict[str, Route] = {
     "events:calendar": Route(event, everyone(200)),
     "events:register": Route(event, POST_ONLY, signed_in(302)),
     "events:cancel_registration": Route(event, POST_ONLY, signed_in(302)),
-    "events:new": Route(none, ORGANISERS, ORGANISERS_POST, event_form),
+    # coach_without_grant works for another partner: they organise its events, not academy's
+    # (the form refuses academy as organiser and says so).
+    "events:new": Route(
+        none,
+        {**ORGANISERS, "coach_without_grant": 200},
+        {**ORGANISERS_POST, "coach_without_grant": 200},
+        event_form,
+    ),
     "events:edit": Route(event, ORGANISERS, ORGANISERS_POST, event_form),
     "events:cancel": Route(event, ORGANISERS, ORGANISERS_POST, lambda w: {"confirm": "1"}),
     # Not started yet: recording attendance is refused with a message (302 back).
