@@ -178,8 +178,13 @@ TABLE: dict[str, Route] = {
         lambda w: {"pk": w.ids["members_resource"]},
         row(404, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200),
     ),
-    "learning:manage": Route(none, admin_only(200)),
-    "learning:new": Route(none, admin_only(200), admin_only(400)),
+    # Both coaches work for partner organisations: they write their own partner's resources.
+    "learning:manage": Route(none, {**admin_only(200), "coach_a": 200, "coach_without_grant": 200}),
+    "learning:new": Route(
+        none,
+        {**admin_only(200), "coach_a": 200, "coach_without_grant": 200},
+        {**admin_only(400), "coach_a": 400, "coach_without_grant": 400},
+    ),
     "learning:edit": Route(lambda w: {"pk": w.ids["resource"]}, admin_only(200), admin_only(400)),
     # Published already: the admin is told so and sent back (302).
     "learning:publish": Route(lambda w: {"pk": w.ids["resource"]}, POST_ONLY, admin_only(302)),
@@ -483,11 +488,11 @@ TABLE: dict[str, Route] = {
     "events:register": Route(event, POST_ONLY, signed_in(302)),
     "events:cancel_registration": Route(event, POST_ONLY, signed_in(302)),
     # coach_without_grant works for another partner: they organise its events, not academy's
-    # (the form refuses academy as organiser and says so).
+    # (the form refuses academy as organiser and says so: 400).
     "events:new": Route(
         none,
         {**ORGANISERS, "coach_without_grant": 200},
-        {**ORGANISERS_POST, "coach_without_grant": 200},
+        {**ORGANISERS_POST, "coach_without_grant": 400},
         event_form,
     ),
     "events:edit": Route(event, ORGANISERS, ORGANISERS_POST, event_form),
