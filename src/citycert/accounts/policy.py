@@ -148,6 +148,8 @@ PROGRAM_RULES: dict[Action, frozenset[str]] = {
     Action.MANAGE_REVIEWS: frozenset({ADMIN}),
     Action.MANAGE_RULES: frozenset({ADMIN}),
     Action.VIEW_OWN_ENGAGEMENTS: frozenset({SIGNED_IN}),
+    Action.VIEW_NETWORK: frozenset({NETWORK_MEMBER}),
+    Action.MANAGE_PORTFOLIOS: frozenset({ADMIN}),
 }
 
 #: Which relations to a coaching engagement allow each action on it. Whether its state allows
@@ -160,8 +162,6 @@ ENGAGEMENT_RULES: dict[Action, frozenset[str]] = {
     Action.LOG_SESSION: frozenset({PARTNER_STAFF}),
     # The city's own data: for its staff only while the engagement is open.
     Action.VIEW_PROGRESS: frozenset({LEAD, CONTRIBUTOR, ADMIN, ENGAGEMENT_COACH}),
-    Action.VIEW_NETWORK: frozenset({NETWORK_MEMBER}),
-    Action.MANAGE_PORTFOLIOS: frozenset({ADMIN}),
 }
 
 
