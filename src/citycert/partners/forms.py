@@ -12,8 +12,27 @@ from citycert.texts import localize
 
 from .models import CoachingSession, Organisation
 
+#: The largest primary key the database stores: a larger number is junk, refused before a query.
+_MAX_PK = 2**63 - 1
 
-class CriterionChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+
+class BoundedChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several rows chosen by id; an id that is not a number the database can hold is refused
+    with the field's message, never sent to the database (which would fail)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk).strip()
+            if not text.isascii() or not text.isdigit() or int(text) > _MAX_PK:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class CriterionChoiceField(BoundedChoiceField):
     """Criteria shown with their code and title in the reader's language."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -51,7 +70,7 @@ class SessionForm(forms.Form):
         help_text=_("For example 2026-03-31."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=CoachingSession.Kind.choices)
-    attendees: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    attendees: forms.ModelMultipleChoiceField[Any] = BoundedChoiceField(
         queryset=None,
         label=_("Who attended from the city"),
         required=False,
