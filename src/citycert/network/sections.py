@@ -174,8 +174,132 @@ def city_home(request: Any, access: Any, city: Any) -> Section | None:
     return Section("network/_home_portfolios.html", {"city": city}, order=70)
 
 
+# What the network reads from the apps below it: learning resources, events, engagements.
+
+#: How far ahead the digest looks for events.
+DIGEST_EVENTS_DAYS = 21
+#: How far back a portfolio counts the events its cities' people attended.
+ATTENDANCE_DAYS = 365
+
+
+def new_resources(since: dt.datetime, until: dt.datetime) -> DigestSection | None:
+    """Learning resources published in the week (members receive the digest: members-only
+    resources are theirs too)."""
+    from citycert.learning.models import Resource, State
+
+    found = Resource.objects.filter(
+        state=State.PUBLISHED, published_at__gte=since, published_at__lt=until
+    ).order_by("published_at", "pk")
+    items = [
+        DigestItem(title=r.title, link=reverse("learning:detail", args=[r.pk]), text=r.summary)
+        for r in found
+    ]
+    return DigestSection(_("New learning resources"), items, order=20)
+
+
+def upcoming_events(since: dt.datetime, until: dt.datetime) -> DigestSection | None:
+    """Events starting in the weeks after the digest, not cancelled."""
+    from citycert.events.models import Event
+
+    found = Event.objects.filter(
+        state=Event.State.SCHEDULED,
+        starts_at__gte=until,
+        starts_at__lt=until + dt.timedelta(days=DIGEST_EVENTS_DAYS),
+    ).order_by("starts_at", "pk")
+    items = [
+        DigestItem(title=e.title, link=reverse("events:detail", args=[e.pk]), text=e.when)
+        for e in found
+    ]
+    return DigestSection(_("Upcoming events"), items, order=30)
+
+
+def engagements(portfolio: Any, cities: Sequence[Any], today: dt.date) -> Section | None:
+    """The consenting cities' open coaching engagements, with their sessions so far."""
+    from django.db.models import Count
+
+    from citycert.partners.queries import open_engagements
+
+    rows = (
+        open_engagements(cities)
+        .select_related("city")
+        .annotate(session_count=Count("sessions"))
+        .order_by("city__name", "organisation__name")
+    )
+    return Section("network/_portfolio_engagements.html", {"rows": list(rows)}, order=50)
+
+
+def _attendance(city_ids: Sequence[int], today: dt.date) -> dict[int, dict[str, int]]:
+    """For each city: events its people attended in the last ATTENDANCE_DAYS days, and seats
+    they hold at events to come. A person of two cities counts for both."""
+    from django.db.models import Count, Q
+
+    from citycert.accounts.models import Membership
+    from citycert.events.models import Event, Registration
+
+    now = dt.datetime.combine(today, dt.time(), tzinfo=dt.UTC)
+    rows = (
+        Membership.objects.filter(city_id__in=list(city_ids))
+        .values("city_id")
+        .annotate(
+            attended=Count(
+                "user__event_registrations",
+                filter=Q(
+                    user__event_registrations__attended=True,
+                    user__event_registrations__event__starts_at__gte=now
+                    - dt.timedelta(days=ATTENDANCE_DAYS),
+                ),
+            ),
+            upcoming=Count(
+                "user__event_registrations",
+                filter=Q(
+                    user__event_registrations__state=Registration.State.REGISTERED,
+                    user__event_registrations__event__starts_at__gte=now,
+                    user__event_registrations__event__state=Event.State.SCHEDULED,
+                ),
+            ),
+        )
+        .order_by()
+    )
+    return {r["city_id"]: {"attended": r["attended"], "upcoming": r["upcoming"]} for r in rows}
+
+
+def attendance(portfolio: Any, cities: Sequence[Any], today: dt.date) -> Section | None:
+    found = _attendance([c.pk for c in cities], today)
+    rows = [
+        (city, found.get(city.pk, {}).get("attended", 0), found.get(city.pk, {}).get("upcoming", 0))
+        for city in cities
+    ]
+    return Section(
+        "network/_portfolio_attendance.html",
+        {"rows": rows, "days": ATTENDANCE_DAYS},
+        order=60,
+    )
+
+
+def engagement_columns(city_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    from django.db.models import Count
+
+    from citycert.partners.queries import open_engagements
+
+    counts = open_engagements(city_ids).values("city_id").annotate(n=Count("pk")).order_by()
+    return {r["city_id"]: {"open_engagements": r["n"]} for r in counts}
+
+
+def attendance_columns(city_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    from django.utils import timezone
+
+    found = _attendance(city_ids, timezone.localdate())
+    return {pk: {"events_attended": v["attended"]} for pk, v in found.items()}
+
+
 def register_own() -> None:
     register_digest("network.new_certifications", new_certifications)
     register_digest("network.new_members", new_members)
+    register_digest("learning.new_resources", new_resources)
+    register_digest("events.upcoming", upcoming_events)
     register_portfolio("network.expiring", expiring)
     register_portfolio("network.stalled", stalled)
+    register_portfolio("partners.engagements", engagements)
+    register_portfolio("events.attendance", attendance)
+    register_columns("partners.engagements", ["open_engagements"], engagement_columns)
+    register_columns("events.attendance", ["events_attended"], attendance_columns)
