@@ -58,3 +58,28 @@ def test_a_city_lead_registers_for_a_sprint_and_downloads_its_calendar_file(  # 
     assert item.decoded("DTSTART") == dt.datetime(2031, 3, 4, 15, 0, tzinfo=dt.UTC)
     assert item.decoded("DTEND") - item.decoded("DTSTART") == dt.timedelta(hours=2)
     assert str(item["STATUS"]) == "CONFIRMED"
+
+
+def test_the_reader_sees_the_time_in_their_own_zone_too(
+    browser, live_server, transactional_db
+) -> None:  # type: ignore[no-untyped-def]
+    sprint = make.event(
+        title="Evaluation sprint",
+        starts_at=dt.datetime(2031, 3, 4, 15, 0, tzinfo=dt.UTC),
+        time_zone="America/Bogota",
+        duration_minutes=60,
+    )
+    for zone, shown in (("Europe/Lisbon", True), ("America/Bogota", False)):
+        context = browser.new_context(base_url=live_server.url, timezone_id=zone, locale="en-GB")
+        page = context.new_page()
+        page.goto(f"/events/{sprint.pk}/")
+        expect(page.get_by_text("(America/Bogota, UTC\u221205:00)")).to_be_visible()
+        local = page.locator("dd .local-time")
+        if shown:
+            expect(local).to_be_visible()
+            expect(local).to_contain_text("In your time zone:")
+            expect(local).to_contain_text("3:00 \u2013 4:00 PM")  # Lisbon is on UTC in March
+            expect(local).to_contain_text("Europe/Lisbon")
+        else:
+            expect(local).to_be_hidden()
+        context.close()
