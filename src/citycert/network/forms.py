@@ -81,7 +81,11 @@ class InviteCityForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = list(countries)  # type: ignore[attr-defined]
+        # No country chosen for the owner: a blank first choice, required.
+        self.fields["country"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a country")),
+            *countries,
+        ]
 
 
 class AnswerForm(forms.Form):
