@@ -116,7 +116,7 @@ PAGE_BOUNDS = {
     "admin /program/renewals/": 12,
     "admin /my/": 12,
     "lead overview": 18,
-    "lead criterion": 17,
+    "lead criterion": 18,  # one for the Learn panel: the resources for the criterion
     "lead report": 13,  # one more where the city has five peers to compare with
     "lead /my/": 12,
     "reviewer review": 14,
