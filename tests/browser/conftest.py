@@ -2,6 +2,10 @@
 
 When chromium is missing they are skipped, and the run says so plainly; with
 CITYCERT_REQUIRE_BROWSER=1 (as CI sets it) a missing chromium fails the run instead.
+
+They check what a person sees and does in a browser, which does not depend on the database:
+they run once, in the SQLite suite, and are skipped when the suite runs on PostgreSQL (every
+other test runs on both). That keeps the whole CI run within its time.
 """
 
 from __future__ import annotations
@@ -18,15 +22,20 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SKIP_REASON = "chromium is not installed (apt-get install chromium): browser tests skipped"
 
 
+ON_POSTGRESQL = "postgres" in os.environ.get("DATABASE_URL", "")
+PG_REASON = "browser tests do not depend on the database: run once, in the SQLite suite"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if CHROMIUM:
+    if CHROMIUM and not ON_POSTGRESQL:
         return
-    if os.environ.get("CITYCERT_REQUIRE_BROWSER") == "1":
+    if not CHROMIUM and os.environ.get("CITYCERT_REQUIRE_BROWSER") == "1":
         raise pytest.UsageError("CITYCERT_REQUIRE_BROWSER=1 but " + SKIP_REASON)
     browser_dir = str(Path(__file__).parent)
+    reason = PG_REASON if CHROMIUM else SKIP_REASON
     for item in items:
         if str(item.path).startswith(browser_dir):
-            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
