@@ -230,15 +230,17 @@ class CityRow:
     extra: dict[str, Any] = field(default_factory=dict)  # registered columns
 
 
-def city_rows(cities: Sequence[City], today: dt.date) -> list[CityRow]:
-    """The rows of these (consenting) cities: level and progress. A fixed number of queries."""
+def city_rows(cities: Sequence[City], today: dt.date, *, extra: bool = True) -> list[CityRow]:
+    """The rows of these (consenting) cities: level and progress, and with `extra` the columns
+    other apps register (the export and the API; the page shows those in their sections).
+    A fixed number of queries."""
     from .sections import extra_values
 
     ids = [c.pk for c in cities]
     standing = {r.certification.city_id: r for r in renewal.standings(ids, today=today)}
     latest = latest_assessments(ids)
     done = counts(latest.values())
-    extra = extra_values(ids)
+    registered = extra_values(ids) if extra else {}
     rows = []
     for city in cities:
         held = standing.get(city.pk)
@@ -255,7 +257,7 @@ def city_rows(cities: Sequence[City], today: dt.date) -> list[CityRow]:
                 assessment_state=current.state if current else "",
                 assessment_label=str(current.get_state_display()) if current else "",
                 counts=done.get(current.pk, Counts()) if current else Counts(),
-                extra=extra.get(city.pk, {}),
+                extra=registered.get(city.pk, {}),
             )
         )
     return rows

@@ -154,8 +154,8 @@ def portfolio(request: HttpRequest, slug: str) -> HttpResponse:
         "network/portfolio.html",
         {
             "portfolio": held,
-            "rows": queries.city_rows(cities, today),
-            "extra_columns": sections.extra_columns(),
+            # The registered columns are in their own sections below: not read twice.
+            "rows": queries.city_rows(cities, today, extra=False),
             "distribution": queries.distribution(cities),
             "potential": queries.improvement_potential(cities),
             "sections": sections.portfolio_sections(held, cities, today),
