@@ -14,7 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.test_authorization_matrix import ROLES, TABLE, Route, World
-from tests.accounts.test_authorization_matrix import world as world  # the same world
+from tests.accounts.test_authorization_matrix import (  # the same world, built once
+    shared_world as shared_world,
+)
 
 JUNK = (
     "\x00",
@@ -60,7 +62,8 @@ def first_allowed(statuses: dict[str, int]) -> str | None:
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
-def test_no_junk_makes_a_server_error(world: World, name: str) -> None:
+def test_no_junk_makes_a_server_error(db: None, shared_world: World, name: str) -> None:
+    world = shared_world
     route: Route = TABLE[name]
     url = reverse(name, kwargs=route.kwargs(world))
     failures: list[str] = []
@@ -93,7 +96,8 @@ def test_the_roles_tried_cover_the_matrix() -> None:
     assert set(TRIERS) <= set(ROLES)
 
 
-def test_a_nul_anywhere_in_the_address_is_refused_with_a_400(world: World) -> None:
+def test_a_nul_anywhere_in_the_address_is_refused_with_a_400(db: None, shared_world: World) -> None:
+    world = shared_world
     admin = client_for(world, "admin")
     lead = client_for(world, "lead_a")
     for client, url in (
@@ -110,7 +114,10 @@ def test_a_nul_anywhere_in_the_address_is_refused_with_a_400(world: World) -> No
     assert api.status_code == 400 and api.json()["error"]["code"] == "invalid"
 
 
-def test_a_nul_in_a_posted_field_is_refused_and_nothing_changes(world: World) -> None:
+def test_a_nul_in_a_posted_field_is_refused_and_nothing_changes(
+    db: None, shared_world: World
+) -> None:
+    world = shared_world
     lead = client_for(world, "lead_a")
     url = (
         f"/my/cities/{world.a.slug}/assessment/clarifications/{world.ids['clarification']}/answer/"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -600,6 +600,23 @@ def test_every_url_has_a_row() -> None:
 
 @pytest.fixture
 def world(db: None) -> World:
+    """The world, built for one test."""
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world, built once for a module whose tests change nothing of it for good: each
+    request they make runs in a transaction rolled back after it. The world lives in an outer
+    transaction that each test's own (a savepoint) nests in, and is rolled back when the module
+    is done. Building it takes seconds; the rows that read it number hundreds."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+def build_world() -> World:
     """City A: an earlier assessment, decided (Silver) and appealed, with its reviewer and a
     panelist; its current assessment in review, with its reviewer and a clarification open on
     DM1 (given to the contributor, with a file). City B: certified and public."""
@@ -796,8 +813,8 @@ def statuses(world: World, name: str, method: str, route: Route) -> dict[str, in
 
 
 @pytest.mark.parametrize("name", sorted(TABLE))
-def test_each_role_gets_the_expected_status(world: World, name: str) -> None:
+def test_each_role_gets_the_expected_status(db: None, shared_world: World, name: str) -> None:
     route = TABLE[name]
-    assert statuses(world, name, "get", route) == route.get, f"GET {name}"
+    assert statuses(shared_world, name, "get", route) == route.get, f"GET {name}"
     if route.post is not None:
-        assert statuses(world, name, "post", route) == route.post, f"POST {name}"
+        assert statuses(shared_world, name, "post", route) == route.post, f"POST {name}"

@@ -23,7 +23,9 @@ from citycert.api.api import api
 from citycert.reviews.models import Cohort
 from tests import factories as f
 from tests.accounts.test_authorization_matrix import ROLES, World, everyone, row
-from tests.accounts.test_authorization_matrix import world as world  # the same people and cities
+from tests.accounts.test_authorization_matrix import (  # the same people and cities, built once
+    shared_world as shared_world,
+)
 
 #: Who reads city A's assessment: its team, its coach, the reviewer of its open review and
 #: admins; its past reviewer and its appeal's panelist read the earlier one (read only).
@@ -137,7 +139,12 @@ TABLE: dict[str, Op] = {
     "POST /program/reviews/{assessment_id}/decision": Op(
         submitted("/decision"),
         admin(400),
-        lambda w: {"level": "silver", "rationale": "Meets it.", "cohort": "2026-06"},
+        lambda w: {
+            "level": "silver",
+            "rationale": "Meets it.",
+            "cohort": "2026-06",
+            "cohort_reason": "Announced with the June cohort.",
+        },
     ),
     "GET /program/reviews/{assessment_id}/clarifications": Op(
         submitted("/clarifications"), admin(200)
@@ -255,16 +262,17 @@ def test_every_operation_has_a_row() -> None:
     assert sorted(TABLE.keys() - found) == [], "rows for operations that no longer exist"
 
 
-@pytest.fixture
-def tokens(world: World) -> dict[str, str]:
-    """A write token for every signed-in role."""
-    _c, _owner, assessment = f.submitted_assessment("Gamma", "US", claimed=2)
-    world.ids["submitted"] = assessment.pk
-    Cohort.objects.create(label="2026-06")
-    return {
-        role: create_token(user, "matrix", ApiToken.Scope.WRITE).secret
-        for role, user in world.users.items()
-    }
+@pytest.fixture(scope="module")
+def tokens(shared_world: World, django_db_blocker: Any) -> dict[str, str]:
+    """A write token for every signed-in role, in the shared world's transaction."""
+    with django_db_blocker.unblock():
+        _c, _owner, assessment = f.submitted_assessment("Gamma", "US", claimed=2)
+        shared_world.ids["submitted"] = assessment.pk
+        Cohort.objects.create(label="2026-06")
+        return {
+            role: create_token(user, "matrix", ApiToken.Scope.WRITE).secret
+            for role, user in shared_world.users.items()
+        }
 
 
 def call(world: World, tokens: dict[str, str], key: str, role: str) -> int:
@@ -288,11 +296,13 @@ def call(world: World, tokens: dict[str, str], key: str, role: str) -> int:
 
 
 @pytest.mark.parametrize("key", sorted(TABLE))
-def test_each_role_gets_the_expected_status(world: World, tokens: dict[str, str], key: str) -> None:
+def test_each_role_gets_the_expected_status(
+    db: None, shared_world: World, tokens: dict[str, str], key: str
+) -> None:
     seen = {}
     for role in ROLES:
         cache.clear()  # rate limits are not what this test is about
         with transaction.atomic():  # every role meets the same world
-            seen[role] = call(world, tokens, key, role)
+            seen[role] = call(shared_world, tokens, key, role)
             transaction.set_rollback(True)
     assert seen == TABLE[key].expected, key
