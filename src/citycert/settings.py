@@ -421,6 +421,9 @@ if env.str("SECURE_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (_header.strip(), _value.strip())
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A form refused for a missing or stale CSRF token: a page in the layout, in the reader's
+# language.
+CSRF_FAILURE_VIEW = "citycert.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 # Sessions end: program staff's after STAFF_SESSION_IDLE_MINUTES without a request and
 # STAFF_SESSION_MAX_HOURS after signing in; everyone's SESSION_MAX_DAYS after signing in.

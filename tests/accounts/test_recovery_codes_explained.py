@@ -53,3 +53,24 @@ def test_it_explains_them_beside_the_codes_themselves() -> None:
     assert 'href="/accounts/2fa/recovery-codes/"' in codes
     new = client.get("/accounts/2fa/recovery-codes/generate/").text
     assert "Each code works only once" in new
+
+
+def test_the_sign_in_code_page_says_a_recovery_code_works_there_and_it_does() -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    user = f.person("travelling@example.org", mfa=True)
+    codes = RecoveryCodes.activate(user).get_unused_codes()
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"login": "travelling@example.org", "password": f.PASSWORD}
+    )
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    page = client.get("/accounts/2fa/authenticate/").text
+    assert "No access to your authenticator app?" in page
+    assert "Type one of your recovery codes" in page
+    assert page.count("<h1") == 1
+    response = client.post("/accounts/2fa/authenticate/", {"code": codes[0]})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    recovery = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    assert codes[0] not in RecoveryCodes(recovery).get_unused_codes()  # used once, then gone

@@ -20,6 +20,7 @@ from citycert.assessments import services as assessments
 from citycert.assessments.models import Answer, Assessment, Evidence
 from citycert.public.services import refresh
 from citycert.reviews.models import Certification, Cohort
+from citycert.reviews.services import next_cohort_label
 from citycert.standards.models import StandardVersion
 from tests import factories as f
 
@@ -496,19 +497,20 @@ def test_the_certification_team_reviews_decides_and_publishes(standard: None) ->
     review = admin.get(f"/program/reviews/{assessment.pk}").json()
     assert all(s["final"] == "validated" for s in review["standings"])
     computed = review["computed_level"]
+    label = next_cohort_label()  # the next announcement: no reason needed
     decided = admin.post(
         f"/program/reviews/{assessment.pk}/decision",
         {
             "level": "silver",
             "rationale": "Validated as claimed.",
             "difference_reason": "" if computed == "silver" else "Panel judgement.",
-            "cohort": "2026-06",
+            "cohort": label,
         },
     )
     assert decided.status_code == 201, decided.json()
-    assert [c["label"] for c in admin.get("/program/cohorts").json()] == ["2026-06"]
+    assert [c["label"] for c in admin.get("/program/cohorts").json()] == [label]
     assert ApiClient().get(f"/cities/{city.slug}").status_code == 404  # not announced yet
-    published = admin.post("/program/cohorts/2026-06/publish")
+    published = admin.post(f"/program/cohorts/{label}/publish")
     assert published.status_code == 200, published.json()
     profile = ApiClient().get(f"/cities/{city.slug}").json()
     assert profile["level"] == "silver" and profile["history"][0]["event"] == "new"

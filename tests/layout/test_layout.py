@@ -95,6 +95,39 @@ def test_forbidden_says_what_to_do_next() -> None:
     assert reverse("accounts:dashboard") in html.split("<main", 1)[1]
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "The request could not be read"), ("es", "No se pudo leer la solicitud")],
+)
+def test_a_bad_request_is_in_the_layout_and_the_readers_language(language: str, words: str) -> None:
+    response = Client(headers={"accept-language": language}).get("/cities/?q=%00")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<header class="site-header">' in html and f'lang="{language}"' in html
+    assert words in html
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "This form has expired"), ("es", "Este formulario ha caducado")],
+)
+def test_a_form_refused_by_the_csrf_check_is_in_the_layout_and_changes_nothing(
+    language: str, words: str
+) -> None:
+    from citycert.accounts.models import User
+
+    person = f.person()
+    before = User.objects.get(pk=person.pk).language
+    client = Client(enforce_csrf_checks=True, headers={"accept-language": language})
+    client.force_login(person, backend="allauth.account.auth_backends.AuthenticationBackend")
+    response = client.post(reverse("accounts:email_language"), {"language": "fr"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<header class="site-header">' in html and f'lang="{language}"' in html
+    assert words in html and "CSRF" not in html.split("<main", 1)[1]
+    assert User.objects.get(pk=person.pk).language == before != "fr"
+
+
 @override_settings(ROOT_URLCONF="tests.layout.error_urls", DEBUG=False)
 @pytest.mark.parametrize(
     ("language", "words"),

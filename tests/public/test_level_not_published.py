@@ -30,7 +30,7 @@ def pages(client: Client, language: str) -> dict[str, str]:
     return {name: html.unescape(client.get(url).text) for name, url in urls.items()}
 
 
-@pytest.mark.parametrize("language", ["en", "es", "fr"])
+@pytest.mark.parametrize("language", ["en", "es", "pt", "fr"])
 def test_every_page_calls_the_group_by_the_same_name(
     world: World, client: Client, language: str
 ) -> None:

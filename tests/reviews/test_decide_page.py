@@ -92,6 +92,26 @@ def test_another_label_confirmed_with_a_reason_is_used_and_audited() -> None:
     assert entry.additional_data["cohort_reason"] == "The city asked to wait for its council."
 
 
+def test_the_api_holds_the_same_rule_for_another_label() -> None:
+    from tests.api.conftest import ApiClient, token_for
+
+    assessment, _rita, _raul, _staff = in_review()
+    admin = ApiClient(token_for(f.person(admin=True, mfa=True)))
+    path = f"/program/reviews/{assessment.pk}/decision"
+    later = services.announcement_labels()[1]
+    refused = admin.post(path, decision(later))
+    assert refused.status_code == 400
+    assert services.next_cohort_label() in refused.json()["error"]["message"]
+    assert not Decision.objects.exists()
+    reason = "The city asked to wait for its council."
+    accepted = admin.post(path, decision(later, cohort_reason=reason))
+    assert accepted.status_code == 201, accepted.json()
+    found = Decision.objects.get()
+    assert found.cohort.label == later
+    entry = LogEntry.objects.get_for_object(found).get(action=LogEntry.Action.CREATE)
+    assert entry.additional_data["cohort_reason"] == reason
+
+
 def test_a_label_not_offered_is_refused_without_a_crash() -> None:
     assessment, _rita, _raul, staff = in_review()
     for label in ("1999-13", "next", "2026-06"):

@@ -144,6 +144,12 @@ class DecisionIn(Input):
     rationale: str = Field(..., min_length=1, max_length=5000)
     difference_reason: str = Field("", max_length=5000)
     cohort: str = Field(..., pattern=COHORT_LABEL, description="Year and month: 2026-06.")
+    cohort_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Required when `cohort` is not the next announcement after today: why the "
+        "decision is announced in that cohort. Kept in the audit trail.",
+    )
 
 
 class DecisionOut(Schema):
@@ -286,14 +292,20 @@ def decide(
     request: HttpRequest, payload: DecisionIn, assessment_id: int = id_path()
 ) -> Status[Any]:
     """Record the decision on an assessment in review: a level (or null for not certified),
-    its rationale, and why it differs from the computed level if it does (program admins)."""
+    its rationale, why it differs from the computed level if it does, and why it takes a cohort
+    other than the next announcement if it does (program admins)."""
     policy.authorize(request.user, Action.MANAGE_REVIEWS)
+    assessment = _submitted(assessment_id)
+    refusal = services.cohort_label_refusal(payload.cohort, payload.cohort_reason)
+    if refusal:
+        raise services.ReviewError(refusal)
     decision = services.decide(
-        _submitted(assessment_id),
+        assessment,
         level=payload.level or "",
         rationale=payload.rationale,
         difference_reason=payload.difference_reason,
         cohort_label=payload.cohort,
+        cohort_reason=payload.cohort_reason,
         by=request.user,  # type: ignore[arg-type]
     )
     return Status(

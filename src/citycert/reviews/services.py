@@ -294,6 +294,18 @@ def next_cohort_label(today: dt.date | None = None) -> str:
     return announcement_labels(today, 1)[0]
 
 
+def cohort_label_refusal(label: str, reason: str, today: dt.date | None = None) -> str | None:
+    """Why a decision may not take this cohort label, or None: a label other than the next
+    announcement after `today` needs a reason (the audit trail keeps it)."""
+    expected = next_cohort_label(today)
+    if label == expected or reason.strip():
+        return None
+    return _(
+        "A decision made today is announced in cohort %(expected)s. To use %(label)s, "
+        "say why it is announced there."
+    ) % {"expected": expected, "label": label}
+
+
 def cohort_choices(today: dt.date | None = None) -> list[str]:
     """The labels a decision may take: the next announcements and any other cohort still in
     preparation, in order."""
