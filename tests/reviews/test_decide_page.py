@@ -139,6 +139,22 @@ def test_the_reviewers_verdicts_are_side_by_side_with_disagreements_first() -> N
     assert "2 criteria to settle" in page
 
 
+def test_a_criterion_a_reviewer_has_still_to_judge_is_not_called_agreed() -> None:
+    _c, _lead, assessment = f.submitted_assessment(claimed=30)
+    rita = f.person(reviewer=True, mfa=True, name="Rita")
+    f.assign(assessment, rita)
+    f.assign(assessment, f.person(reviewer=True, mfa=True, name="Raúl"))  # no verdict yet
+    assessment.refresh_from_db()
+    services.validate(assessment, rita, {"LC2": ("not_validated", "")})
+    staff = Client()
+    staff.force_login(f.person(admin=True, mfa=True), backend=BACKEND)
+    page = staff.get(url(assessment)).text
+    order = re.findall(r'<tr class="decide-row decide-row--(\w+)">\s*<th scope="row">(\w+)', page)
+    assert order[0] == ("claim", "LC2")  # differs from the claim, so it comes first
+    assert {kind for kind, _code in order[1:]} == {"waiting"}
+    assert "Waiting for a verdict" in page and ">Agreed<" not in page
+
+
 def test_the_computed_level_comes_from_the_validated_claims() -> None:
     assessment, _rita, _raul, staff = in_review()
     page = staff.get(url(assessment)).text

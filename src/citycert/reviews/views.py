@@ -313,7 +313,8 @@ def _criteria(assessment: Assessment) -> Any:
 def _decision_rows(assessment: Assessment, standings: list[Any]) -> tuple[list[Any], list[Any]]:
     """The reviewers (those who declared no conflict), and each claimed criterion with their
     verdicts side by side: disagreements between reviewers first, then verdicts that differ
-    from the city's claim, then the rest, each in the Standard's order."""
+    from the city's claim, then criteria a reviewer has still to judge, then the agreed, each
+    in the Standard's order. "Agreed" needs every reviewer's verdict (or a settlement)."""
     seats = list(
         Assignment.objects.filter(assessment=assessment, conflict=False).select_related("reviewer")
     )
@@ -323,9 +324,18 @@ def _decision_rows(assessment: Assessment, standings: list[Any]) -> tuple[list[A
         verdicts = [by_reviewer.get(seat.reviewer_id) for seat in seats]
         given = [v for v in (*s.verdicts, s.settled) if v is not None]
         differs = any(v.verdict != Validation.Verdict.VALIDATED for v in given)
-        kind = "reviewers" if s.disagreement else "claim" if differs else "agreed"
+        waiting = s.settled is None and (not verdicts or None in verdicts)
+        kind = (
+            "reviewers"
+            if s.disagreement
+            else "claim"
+            if differs
+            else "waiting"
+            if waiting
+            else "agreed"
+        )
         rows.append({"standing": s, "verdicts": verdicts, "kind": kind})
-    order = {"reviewers": 0, "claim": 1, "agreed": 2}
+    order = {"reviewers": 0, "claim": 1, "waiting": 2, "agreed": 3}
     rows.sort(key=lambda row: order[row["kind"]])
     return seats, rows
 
