@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from django.core.cache import cache
 from django.db import connection
@@ -91,7 +91,30 @@ def _contains(word: str) -> Q:
     return Q(search_key__contains=word)
 
 
-def found_by_region(q: str, rows: Iterable[Listing]) -> set[int]:
+class ListingRow(Protocol):
+    """What a row of the directory shows: a listing, or the same columns read as a tuple."""
+
+    pk: int
+    name: str
+    slug: str
+    admin_area: str
+    country: str
+    level: str
+    year: int
+    standard: str
+
+
+#: The columns a directory row shows, after its key.
+ROW_COLUMNS = ("pk", "name", "slug", "admin_area", "country", "level", "year", "standard")
+
+
+def listing_rows(query: DirectoryQuery) -> QuerySet[Any]:
+    """The matching listings as named tuples of ROW_COLUMNS: a page of fifty is read in about
+    half the time model instances take, and the rows need nothing else."""
+    return listings(query).values_list(*ROW_COLUMNS, named=True)
+
+
+def found_by_region(q: str, rows: Iterable[ListingRow]) -> set[int]:
     """The rows a search found through their state, province or region rather than their
     name: the directory says so beside them, or a reader wonders why the city is there."""
     words = normalize(q).split()

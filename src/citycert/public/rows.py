@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 
 from citycert.standards.models import Level, level_name
 
-from .models import Listing
-from .queries import country_name
+from .queries import ListingRow, country_name
 
 
-def directory_rows(rows: Iterable[Listing], by_region: set[int], profiles: str) -> SafeString:
+def directory_rows(rows: Iterable[ListingRow], by_region: set[int], profiles: str) -> SafeString:
     """The <tr> elements of the directory for `rows` (`profiles`: the address profiles start
     with), each cell labelled for the stacked layout on phones."""
     region, country, level, year, standard = (

@@ -86,17 +86,14 @@ def _worth_keeping(form: DirectoryForm, query: queries.DirectoryQuery, found: in
     return not form.errors and (found > 0 or not query.q)
 
 
-#: What a row of the directory shows (public/rows.py).
-DIRECTORY_COLUMNS = ("name", "slug", "admin_area", "country", "level", "year", "standard")
 
 
 @require_safe
 @public_response(params=(*FILTERS, "page"))
 def directory(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
-    # Only the columns a row shows: not the story and strengths a profile needs.
-    rows = queries.listings(query).only(*DIRECTORY_COLUMNS)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    # Only the columns a row shows (not the story and strengths a profile needs), as tuples.
+    page = Paginator(queries.listing_rows(query), PER_PAGE).get_page(request.GET.get("page"))
     filters = QueryDict(known_query(request, FILTERS, bounded=False))
     response = render(
         request,
