@@ -32,7 +32,7 @@ JUNK = (
     "😀" * 50,
 )
 #: Query parameters the list pages read, besides those their forms show.
-QUERY = ("q", "page", "state", "older_than", "country", "standard", "level", "sort", "year")
+QUERY = ("q", "page", "state", "older_than", "country", "standard", "level", "sort", "year", "show")
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 #: Who tries each page: the first of these the matrix lets in.
 TRIERS = ("admin", "lead_a", "contributor_a", "reviewer_a", "panelist_a", "coach_a", "anonymous")
@@ -48,6 +48,12 @@ def client_for(world: World, role: str) -> Client:
 def fields_on(html: str) -> set[str]:
     names = set(re.findall(r'<(?:input|select|textarea)[^>]*\sname="([^"]+)"', html))
     return {n for n in names if n != "csrfmiddlewaretoken"}
+
+
+def query_fields_on(html: str) -> set[str]:
+    """The fields of the page's forms sent by GET: those its views read from the address."""
+    forms = re.findall(r'<form\b[^>]*\bmethod="get"[^>]*>(.*?)</form>', html, re.S | re.I)
+    return set().union(*(fields_on(form) for form in forms)) if forms else set()
 
 
 def tried(world: World, role: str, method: str, url: str, data: dict[str, Any]) -> int:
@@ -70,13 +76,17 @@ def test_no_junk_makes_a_server_error(db: None, shared_world: World, name: str) 
     failures: list[str] = []
     role = first_allowed(route.get)
     page_fields: set[str] = set()
+    query_fields: set[str] = set()
     if role is not None:
         with transaction.atomic():
             response = client_for(world, role).get(url)
             transaction.set_rollback(True)
         if response.status_code == 200 and "html" in response.get("Content-Type", ""):
             page_fields = fields_on(response.content.decode())
-        fields = sorted(page_fields | set(QUERY))[:14]
+            query_fields = query_fields_on(response.content.decode())
+        # In the address: the page's GET forms' fields and the parameters list pages read;
+        # the fields of forms sent by POST are tried in the body below.
+        fields = sorted(query_fields | set(QUERY))[:14]
         for field in fields:
             for junk in JUNK:
                 status = tried(world, role, "get", url, {field: junk})
