@@ -59,6 +59,14 @@ def test_each_kind_of_person_gets_a_menu_made_for_them(
         assert f">{label}<" not in top, label
 
 
+def test_the_account_pages_buttons_are_the_design_systems() -> None:
+    page = Client().get("/accounts/login/").text
+    main = page.split("<main", 1)[1]
+    assert '<button class="usa-button" type="submit">' in main  # the main action, solid
+    signup = Client().get("/accounts/signup/").text.split("<main", 1)[1]
+    assert "<button>" not in signup and 'class="usa-button' in signup
+
+
 def test_django_forms_draw_with_the_design_system() -> None:
     html = Client().get(reverse("account_signup")).content.decode()
     assert 'class="usa-input"' in html
