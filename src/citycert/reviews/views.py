@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -60,6 +61,7 @@ from .models import (
     Panelist,
     Validation,
 )
+from .rows import queue_rows
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -106,12 +108,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         "reviews/queue.html",
         {
             "rows": rows,
+            "row_html": queue_rows(
+                rows,
+                csrf_token=get_token(request),
+                # The same list in every row's form: drawn once, not once per row.
+                reviewer_options=render_to_string(
+                    "reviews/_reviewer_options.html", {"reviewers": reviewers()}
+                ),
+            ),
             "page": page,
             "filters": filters,
-            # The same list in every row's form: drawn once, not once per row.
-            "reviewer_options": render_to_string(
-                "reviews/_reviewer_options.html", {"reviewers": reviewers()}
-            ),
             "open_appeals": queries.appeals().count(),
         },
         status=400 if filters.errors else 200,
