@@ -86,8 +86,6 @@ def _worth_keeping(form: DirectoryForm, query: queries.DirectoryQuery, found: in
     return not form.errors and (found > 0 or not query.q)
 
 
-
-
 @require_safe
 @public_response(params=(*FILTERS, "page"))
 def directory(request: HttpRequest) -> HttpResponse:
