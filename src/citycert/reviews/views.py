@@ -29,6 +29,7 @@ from citycert.standards.models import StandardVersion
 from citycert.web import authorized, city_access, confirmed, current_user
 
 from . import appeals, queries, renewal, rules, services
+from .cards import workspace_cards
 from .forms import (
     AppealFileForm,
     AppealForm,
@@ -274,16 +275,24 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     shown = [r for r in rows if r.shown_by(show)]
     neighbours = _neighbours(shown)
     claimed = [r for r in rows if r.claimed]
+    sections = [
+        (group, [(row, *neighbours[row.code]) for row in group.rows])
+        for group in queries.by_area(shown)
+    ]
     return render(
         request,
         "reviews/review.html",
         {
             "city": access.city,
             "assessment": assessment,
-            "sections": [
-                (group, [(row, *neighbours[row.code]) for row in group.rows])
-                for group in queries.by_area(shown)
-            ],
+            "sections": sections,
+            "cards": workspace_cards(
+                sections,
+                city_slug=access.city.slug,
+                can_validate=can_validate,
+                verdicts=Validation.Verdict.choices,
+                action=request.get_full_path(),
+            ),
             "progress": queries.by_area(claimed),
             "shown": shown,
             "decided": sum(r.decided for r in claimed),
