@@ -15,21 +15,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from citycert.texts import localize
+from citycert.templatetags.texts import tr
 
 from .queries import AreaProgress, WorkspaceRow
 
 #: A stand-in reversed once, then replaced by each card's criterion code.
 _CODE = "CRITERIONCODE"
-
-
-def _tr(values: Any) -> str:
-    """A Standard text in the reader's language; an English fallback marked as such (as the
-    `tr` template tag writes it)."""
-    text = localize(values)
-    if text.is_fallback:
-        return f'<span lang="{escape(text.language)}">{escape(text.text)}</span>'
-    return str(escape(text.text))
 
 
 def workspace_cards(
@@ -62,7 +53,7 @@ def workspace_cards(
     action = escape(action)
     out: list[str] = []
     for group, entries in sections:
-        out.append(f'  <h2 class="review-area">{_tr(group.area.name)}</h2>')
+        out.append(f'  <h2 class="review-area">{tr(group.area.name)}</h2>')
         for row, previous, following in entries:
             out.append(
                 _card(
@@ -105,7 +96,7 @@ def _card(
         f'  <section class="criterion-review" id="criterion-{code}"'
         f' aria-labelledby="heading-{code}">',
         f'    <h3 id="heading-{code}" tabindex="-1" data-criterion-heading>{title}'
-        f" {_tr(criterion.title)}</h3>",
+        f" {tr(criterion.title)}</h3>",
         '    <div class="grid-row grid-gap">',
         '      <div class="grid-col-12 tablet:grid-col-7 criterion-review__claim">',
         f"        <h4>{words['claim']}</h4>",
@@ -131,7 +122,7 @@ def _card(
                 mark = f'<span class="checklist__mark">☑</span> <strong>{words["ticked"]}</strong>'
             else:
                 mark = f'<span class="checklist__mark">☐</span> {words["not_ticked"]}'
-            lines.append(f"<li>{mark} {_tr(item.text)}</li>")
+            lines.append(f"<li>{mark} {tr(item.text)}</li>")
         parts += [
             f"        <h5>{heading}</h5>",
             '        <ul class="usa-list usa-list--unstyled checklist">',

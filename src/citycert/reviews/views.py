@@ -306,7 +306,6 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "level": level,
             "points": points,
-            "verdicts": Validation.Verdict.choices,
             "can_validate": can_validate,
         },
         status=400 if form.errors else 200,
