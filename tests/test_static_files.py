@@ -22,7 +22,7 @@ def test_a_hashed_static_file_is_cached_for_ever(tmp_path: Path, settings) -> No
         STATICFILES_FINDERS=["django.contrib.staticfiles.finders.FileSystemFinder"],
         STORAGES={
             **settings.STORAGES,
-            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+            "staticfiles": {"BACKEND": "citycert.staticfiles.StaticFilesStorage"},
         },
         WHITENOISE_USE_FINDERS=False,
         WHITENOISE_AUTOREFRESH=False,
@@ -39,3 +39,8 @@ def test_a_hashed_static_file_is_cached_for_ever(tmp_path: Path, settings) -> No
         assert response["Content-Encoding"] == "gzip"  # compressed once, at collectstatic
         plain = client.get("/static/citycert/example.css")
         assert "immutable" not in plain["Cache-Control"]
+        # Pages link the hashed name, worked out once per process and the same every time.
+        from django.templatetags.static import static
+
+        assert static("citycert/example.css") == f"/static/citycert/{hashed}"
+        assert static("citycert/example.css") == f"/static/citycert/{hashed}"

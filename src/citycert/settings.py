@@ -155,6 +155,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     if DATABASES["default"]["NAME"] != ":memory:":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
@@ -282,7 +283,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "citycert.staticfiles.StaticFilesStorage"
         )
     },
 }
@@ -425,6 +426,8 @@ CSRF_COOKIE_SECURE = not DEBUG
 # language.
 CSRF_FAILURE_VIEW = "citycert.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read with one plain query (accounts/sessions.py).
+SESSION_ENGINE = "citycert.accounts.sessions"
 # Sessions end: program staff's after STAFF_SESSION_IDLE_MINUTES without a request and
 # STAFF_SESSION_MAX_HOURS after signing in; everyone's SESSION_MAX_DAYS after signing in.
 STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
