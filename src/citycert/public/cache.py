@@ -29,11 +29,12 @@ import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -84,15 +85,15 @@ def known_query(
 ) -> str | None:
     """The query string made of the parameters a view reads (first value of each, stripped,
     in the order `params` gives); `bounded`, None when one is too long to be worth a key."""
-    known = QueryDict(mutable=True)
+    known = []
+    given = request.GET
     for name in params:
-        value = request.GET.get(name, "").strip()
-        limit = settings.PUBLIC_CACHE_QUERY_MAX if name == "q" else MAX_VALUE
-        if bounded and len(value) > limit:
+        value = given.get(name, "").strip()
+        if bounded and len(value) > (settings.PUBLIC_CACHE_QUERY_MAX if name == "q" else MAX_VALUE):
             return None
         if value:
-            known[name] = value
-    return known.urlencode()
+            known.append((name, value))
+    return urlencode(known)
 
 
 def _tag(kind: str, language: str, request: HttpRequest, query: str) -> str:
@@ -130,7 +131,6 @@ def public_response(
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
-            query = known_query(request, params)
             # What the page may link back to (the language form): what the view reads only.
             everything = known_query(request, params, bounded=False)
             request.public_path = request.path + (f"?{everything}" if everything else "")  # type: ignore[attr-defined]
@@ -138,6 +138,7 @@ def public_response(
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, private=True, no_cache=True)
                 return response
+            query = known_query(request, params)
             if query is None:  # a value too long to be worth keeping: made afresh
                 response = view(request, *args, **kwargs)
                 patch_cache_control(response, public=True, no_cache=True)
@@ -204,6 +205,9 @@ class PublicCacheMiddleware:
     def _key(request: HttpRequest) -> str | None:
         if request.method not in ("GET", "HEAD") or not request.path.startswith(PREFIXES):
             return None
+        shared = request.path.endswith(SHARED_SUFFIXES)
+        if not shared and has_state(request):
+            return None  # pages are kept for visitors without a session only
         try:
             view = resolve(request.path_info).func
         except Resolver404:
@@ -212,10 +216,8 @@ class PublicCacheMiddleware:
         query = known_query(request, params) if params is not None else None
         if query is None:
             return None
-        if request.path.endswith(SHARED_SUFFIXES):
+        if shared:
             return "public:r:" + _tag(SHARED, "", request, query).strip('"')
-        if has_state(request):
-            return None
         language = get_language_from_request(request)
         return "public:r:" + _tag(PAGE, language, request, query).strip('"')
 

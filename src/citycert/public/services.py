@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -111,8 +111,19 @@ def refresh(city_ids: Iterable[int] | None = None) -> int:
         )
     listings.delete()
     Listing.objects.bulk_create(rows, batch_size=500)
+    _analyze_listings()
     bump_revision()
     return len(rows)
+
+
+def _analyze_listings() -> None:
+    """Give the query planner the listings' statistics afresh. Without them SQLite guesses that
+    a level or a country picks out a handful of rows, and reads a third of the table through
+    that index before a search's few matches narrow it (measured: a search with a level filter
+    took five times as long). A few milliseconds at 5,000 listings; PostgreSQL's own
+    autovacuum would get there later, this gets there now."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(Listing._meta.db_table)}")
 
 
 def award_year(cert: Certification) -> int:

@@ -91,13 +91,14 @@ def _worth_keeping(form: DirectoryForm, query: queries.DirectoryQuery, found: in
 def directory(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
     # Only the columns a row shows (not the story and strengths a profile needs), as tuples.
-    page = Paginator(queries.listing_rows(query), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(queries.DirectoryRows(query), PER_PAGE).get_page(request.GET.get("page"))
     filters = QueryDict(known_query(request, FILTERS, bounded=False))
     response = render(
         request,
         "public/directory.html",
         {
             "form": form,
+            "filter_form": form.as_filters(show_sort=True, clear_url=request.path),
             "page": page,
             "page_query": filters,
             "filters": filters.urlencode(),
@@ -149,13 +150,14 @@ def map_page(request: HttpRequest) -> HttpResponse:
     """The map (an image at its own address, drawn once per public revision and filters) and
     the same cities in a table, a page at a time: the page stays small at thousands of cities."""
     form, query = _filters(request)
-    page = Paginator(queries.listings(query), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(queries.DirectoryRows(query), PER_PAGE).get_page(request.GET.get("page"))
     filters = QueryDict(known_query(request, FILTERS, bounded=False))
     response = render(
         request,
         "public/map.html",
         {
             "form": form,
+            "filter_form": form.as_filters(show_sort=False, clear_url=request.path),
             "page": page,
             "page_query": filters,
             "filters": filters.urlencode(),
