@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any, cast
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from citycert.forms_renderer import QuickSelect
+from citycert.forms_renderer import PreparedChoices, QuickSelect, QuickTextInput
 from citycert.standards.models import LEVEL_NOT_PUBLISHED
 
 from . import queries
@@ -17,7 +19,7 @@ from .models import Profile
 class DirectoryForm(forms.Form):
     """The directory's filters, read from the address (GET). Every field is optional."""
 
-    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name"), required=False, max_length=100, widget=QuickTextInput)
     level = forms.ChoiceField(label=_("Current level"), required=False, widget=QuickSelect)
     country = forms.ChoiceField(label=_("Country"), required=False, widget=QuickSelect)
     region = forms.ChoiceField(
@@ -31,25 +33,58 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, data: Any, facets: queries.Facets) -> None:
         super().__init__(data)
-        any_ = [("", _("Any"))]
-        self._field("level").choices = [
-            *any_,
-            ("platinum", _("Platinum")),
-            ("gold", _("Gold")),
-            ("silver", _("Silver")),
-            ("unknown", LEVEL_NOT_PUBLISHED),
-        ]
-        self._field("country").choices = [*any_, *facets.countries]
+        lists = _choices(facets)
+        self._field("level").choices = lists["level"]
+        self._field("country").choices = lists["country"]
         # Regions are offered once a country is chosen: a few dozen, not thousands.
         chosen = (data or {}).get("country", "")
-        self._field("region").choices = [
-            *any_,
-            *((area, area) for area, country in facets.regions if country == chosen),
-        ]
+        self._field("region").choices = lists.get(f"region:{chosen}", lists["region:"])
         self.fields["region"].help_text = "" if chosen else _("Choose a country first.")
-        self._field("standard").choices = [*any_, *((s, s) for s in facets.standards)]
-        self._field("year").choices = [*any_, *((y, y) for y in facets.years)]
-        self._field("sort").choices = [(k, label) for k, (label, _o) in queries.SORTS.items()]
+        self._field("standard").choices = lists["standard"]
+        self._field("year").choices = lists["year"]
+        self._field("sort").choices = lists["sort"]
+
+    def as_filters(self, *, show_sort: bool, clear_url: str) -> SafeString:
+        """The filter form as the directory and the map show it (GET, a search landmark), with
+        a summary of the filters that were not understood. Drawn in Python: through the
+        template engine, its seven fields cost more than the rest of the directory's page."""
+        e = html.escape
+        out = [
+            '<form method="get" class="filters" role="search" aria-labelledby="filters-h">\n'
+            f'  <h2 id="filters-h" class="visually-hidden">{e(_("Find a certified city"))}</h2>\n'
+        ]
+        if self.errors:
+            items = "".join(
+                f'<li><a href="#{e(field.id_for_label)}">'
+                f"{e(str(field.label))}: {e(str(error))}</a></li>"
+                for field in self
+                for error in field.errors
+            )
+            intro = e(_("Some filters were not understood and were left out:"))
+            out.append(
+                f'  <div class="error-summary" role="alert"><p>{intro}</p><ul>{items}</ul></div>\n'
+            )
+        out.append('  <div class="filter-grid">\n')
+        for field in self:
+            if field.name == "sort" and not show_sort:
+                continue
+            out.append(
+                f'    <div>\n      <label for="{e(field.id_for_label)}">'
+                f"{e(str(field.label))}</label>\n"
+            )
+            if field.help_text:
+                out.append(
+                    f'      <p class="helptext" id="{e(field.auto_id)}_helptext">'
+                    f"{e(str(field.help_text))}</p>\n"
+                )
+            out.append(f"      {field}\n    </div>\n")
+        out.append(
+            "  </div>\n"
+            f'  <button class="usa-button" type="submit">{e(_("Show cities"))}</button>\n'
+            f'  <a href="{e(clear_url)}">{e(_("Clear filters"))}</a>\n'
+            "</form>"
+        )
+        return mark_safe("".join(out))  # noqa: S308 - every value went through escape()
 
     def _field(self, name: str) -> forms.ChoiceField:
         return cast(forms.ChoiceField, self.fields[name])
@@ -66,6 +101,37 @@ class DirectoryForm(forms.Form):
             year=data.get("year") if isinstance(data.get("year"), int) else None,
             sort=data.get("sort") or "name",
         )
+
+
+def _choices(facets: queries.Facets) -> dict[str, PreparedChoices]:
+    """The filters' lists in the reader's language, made once and kept with `facets` (which
+    are kept per public revision and language): a directory page builds its form from them
+    without translating or normalising a hundred labels again."""
+    lists = cast(dict[str, PreparedChoices] | None, facets.memo.get("directory_form"))
+    if lists is None:
+        any_ = [("", _("Any"))]
+        lists = {
+            "level": PreparedChoices(
+                [
+                    *any_,
+                    ("platinum", _("Platinum")),
+                    ("gold", _("Gold")),
+                    ("silver", _("Silver")),
+                    ("unknown", LEVEL_NOT_PUBLISHED),
+                ]
+            ),
+            "country": PreparedChoices([*any_, *facets.countries]),
+            "region:": PreparedChoices(any_),
+            "standard": PreparedChoices([*any_, *((s, s) for s in facets.standards)]),
+            "year": PreparedChoices([*any_, *((y, y) for y in facets.years)]),
+            "sort": PreparedChoices([(k, label) for k, (label, _o) in queries.SORTS.items()]),
+        }
+        for code, _name in facets.countries:
+            lists[f"region:{code}"] = PreparedChoices(
+                [*any_, *((area, area) for area, country in facets.regions if country == code)]
+            )
+        facets.memo["directory_form"] = lists
+    return lists
 
 
 class ProfileForm(forms.ModelForm):  # type: ignore[type-arg]
