@@ -63,6 +63,11 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _nul_message() -> str:
+    """Said when a request holds a NUL (translated only then: most requests never need it)."""
+    return _("The request holds a NUL character, which no field accepts.")
+
+
 class RequestGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -74,11 +79,10 @@ class RequestGuardMiddleware:
         return self.get_response(request)
 
     def check(self, request: HttpRequest) -> HttpResponse | None:
-        nul = _("The request holds a NUL character, which no field accepts.")
         if "\x00" in request.path or _has_nul(
             value for values in request.GET.lists() for value in [values[0], *values[1]]
         ):
-            return refusal(request, 400, "invalid", nul)
+            return refusal(request, 400, "invalid", _nul_message())
         if request.method != "POST" or is_api(request):
             return None  # the API validates its own bodies, field by field
         try:
@@ -91,7 +95,7 @@ class RequestGuardMiddleware:
                 _("What was sent is too large, or has too many fields."),
             )
         if _has_nul(posted):
-            return refusal(request, 400, "invalid", nul)
+            return refusal(request, 400, "invalid", _nul_message())
         return None
 
     def process_view(

@@ -39,7 +39,8 @@ class DirectoryForm(forms.Form):
         # Regions are offered once a country is chosen: a few dozen, not thousands.
         chosen = (data or {}).get("country", "")
         self._field("region").choices = lists.get(f"region:{chosen}", lists["region:"])
-        self.fields["region"].help_text = "" if chosen else _("Choose a country first.")
+        self._texts = _texts(facets, self)
+        self.fields["region"].help_text = "" if chosen else self._texts["help:region"]
         self._field("standard").choices = lists["standard"]
         self._field("year").choices = lists["year"]
         self._field("sort").choices = lists["sort"]
@@ -48,10 +49,10 @@ class DirectoryForm(forms.Form):
         """The filter form as the directory and the map show it (GET, a search landmark), with
         a summary of the filters that were not understood. Drawn in Python: through the
         template engine, its seven fields cost more than the rest of the directory's page."""
-        e = html.escape
+        e, texts = html.escape, self._texts
         out = [
             '<form method="get" class="filters" role="search" aria-labelledby="filters-h">\n'
-            f'  <h2 id="filters-h" class="visually-hidden">{e(_("Find a certified city"))}</h2>\n'
+            f'  <h2 id="filters-h" class="visually-hidden">{e(texts["find"])}</h2>\n'
         ]
         if self.errors:
             items = "".join(
@@ -70,7 +71,7 @@ class DirectoryForm(forms.Form):
                 continue
             out.append(
                 f'    <div>\n      <label for="{e(field.id_for_label)}">'
-                f"{e(str(field.label))}</label>\n"
+                f"{e(texts['label:' + field.name])}</label>\n"
             )
             if field.help_text:
                 out.append(
@@ -80,8 +81,8 @@ class DirectoryForm(forms.Form):
             out.append(f"      {field}\n    </div>\n")
         out.append(
             "  </div>\n"
-            f'  <button class="usa-button" type="submit">{e(_("Show cities"))}</button>\n'
-            f'  <a href="{e(clear_url)}">{e(_("Clear filters"))}</a>\n'
+            f'  <button class="usa-button" type="submit">{e(texts["show"])}</button>\n'
+            f'  <a href="{e(clear_url)}">{e(texts["clear"])}</a>\n'
             "</form>"
         )
         return mark_safe("".join(out))  # noqa: S308 - every value went through escape()
@@ -101,6 +102,25 @@ class DirectoryForm(forms.Form):
             year=data.get("year") if isinstance(data.get("year"), int) else None,
             sort=data.get("sort") or "name",
         )
+
+
+def _texts(facets: queries.Facets, form: forms.Form) -> dict[str, str]:
+    """The form's own words in the reader's language (its labels, help and buttons), kept
+    with `facets` as the lists are."""
+    texts = cast(dict[str, str] | None, facets.memo.get("directory_form_texts"))
+    if texts is None:
+        texts = {f"label:{name}": str(field.label) for name, field in form.fields.items()}
+        texts.update(
+            {
+                "help:region": _("Choose a country first."),
+                "find": _("Find a certified city"),
+                "show": _("Show cities"),
+                "clear": _("Clear filters"),
+            }
+        )
+        texts = {key: str(value) for key, value in texts.items()}
+        facets.memo["directory_form_texts"] = texts
+    return texts
 
 
 def _choices(facets: queries.Facets) -> dict[str, PreparedChoices]:

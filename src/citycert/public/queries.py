@@ -7,11 +7,13 @@ Each function runs a fixed number of queries, whatever the amount of data.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict, namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import BooleanField, Count, Q, QuerySet
@@ -161,12 +163,31 @@ class DirectoryRows:
 
     def __len__(self) -> int:
         if self._count is None:
-            # Columns and conditions are written above; every value is a parameter.
-            sql = f"SELECT COUNT(*) FROM {self._from}{self._where}"  # noqa: S608
-            with connection.cursor() as cursor:
-                cursor.execute(sql, self._params)
-                self._count = int(cursor.fetchone()[0])
+            self._count = self._counted()
         return self._count
+
+    def _counted(self) -> int:
+        """How many listings match. The number is the same on every page and in every order of
+        one set of filters, and changes only with the public revision: it is kept under both,
+        in this process and in the shared cache, so that paging through a search or a filter
+        (a reader, or a crawler walking every page) counts once, not on every page."""
+        from . import local
+        from .cache import revision
+
+        conditions = f"{connection.vendor}\x1f{self._where}\x1f{self._params!r}".encode()
+        key = f"public:count:{revision()}:{hashlib.blake2b(conditions, digest_size=12).hexdigest()}"
+        found = local.get(key)
+        if found is None:
+            found = cache.get(key)
+            if found is None:
+                # Columns and conditions are written above; every value is a parameter.
+                sql = f"SELECT COUNT(*) FROM {self._from}{self._where}"  # noqa: S608
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, self._params)
+                    found = int(cursor.fetchone()[0])
+                cache.set(key, found, settings.PUBLIC_CACHE_SECONDS)
+            local.put(key, found)
+        return int(found)
 
     def __getitem__(self, index: slice) -> list[Any]:
         start, stop, step = index.indices(len(self))

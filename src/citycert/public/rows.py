@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from citycert.standards.models import Level, level_name
@@ -53,7 +53,20 @@ def directory_rows(rows: Iterable[ListingRow], by_region: set[int], profiles: st
             f'      <td data-label="{standard}">{escape(row.standard)}</td>\n'
             "    </tr>"
         )
+    if not out:
+        return mark_safe(f'<tr><td colspan="6">{words["none"]}</td></tr>')  # noqa: S308 - escaped
     return mark_safe("\n    ".join(out))  # noqa: S308 - every value went through escape()
+
+
+def directory_caption(count: int, filtered: bool) -> str:
+    """The directory table's caption: how many cities it lists, or how many match."""
+    if filtered:
+        text = ngettext(
+            "%(counter)s certified city matches", "%(counter)s certified cities match", count
+        )
+    else:
+        text = ngettext("%(counter)s certified city", "%(counter)s certified cities", count)
+    return escape(text % {"counter": count})
 
 
 #: Per language: the cells' labels, and each country's name and level's badge once written.
@@ -73,6 +86,7 @@ def _words(language: str) -> dict[str, Any]:
         )
         found = _WORDS[language] = {
             "labels": tuple(escape(label) for label in labels),
+            "none": escape(_("No certified city matches these filters.")),
             "countries": {},
             "levels": {},
         }

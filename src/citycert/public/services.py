@@ -120,10 +120,25 @@ def _analyze_listings() -> None:
     """Give the query planner the listings' statistics afresh. Without them SQLite guesses that
     a level or a country picks out a handful of rows, and reads a third of the table through
     that index before a search's few matches narrow it (measured: a search with a level filter
-    took five times as long). A few milliseconds at 5,000 listings; PostgreSQL's own
-    autovacuum would get there later, this gets there now."""
+    took five times as long). A few milliseconds at 5,000 listings.
+
+    On PostgreSQL the rebuilt rows are also vacuumed once the transaction commits (VACUUM
+    cannot run inside one): until then no page is marked all-visible, and every count reads
+    the table itself instead of an index alone (0.35-0.8 ms a count at 5,000 listings, 0.25 ms
+    after)."""
+    table = connection.ops.quote_name(Listing._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(Listing._meta.db_table)}")
+        cursor.execute(f"ANALYZE {table}")
+    if connection.vendor == "postgresql":
+        transaction.on_commit(_vacuum_listings)
+
+
+def _vacuum_listings() -> None:
+    if connection.in_atomic_block:  # run from inside a later transaction: leave it to autovacuum
+        return
+    table = connection.ops.quote_name(Listing._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {table}")
 
 
 def award_year(cert: Certification) -> int:

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from citycert.accounts.policy import Action
 from citycert.reviews import queries as certifications
 from citycert.standards.models import StandardVersion, level_name
+from citycert.templatetags.layout import pagination_links
+from citycert.visitor_pages import render_for_visitors
 from citycert.web import authorized_city, current_user
 
 from . import badge as badges
@@ -28,7 +31,7 @@ from . import charts, geo, opendata, queries, services
 from .cache import dont_keep, known_query, public_response
 from .forms import DirectoryForm, ProfileForm
 from .models import Profile
-from .rows import directory_rows
+from .rows import directory_caption, directory_rows
 
 PER_PAGE = 50
 
@@ -93,21 +96,22 @@ def directory(request: HttpRequest) -> HttpResponse:
     # Only the columns a row shows (not the story and strengths a profile needs), as tuples.
     page = Paginator(queries.DirectoryRows(query), PER_PAGE).get_page(request.GET.get("page"))
     filters = QueryDict(known_query(request, FILTERS, bounded=False))
-    response = render(
+    everything = filters.urlencode()
+    # Every part that changes with the request, escaped here; the rest of the page is the same
+    # for every visitor and drawn once per language (visitor_pages.py).
+    response = render_for_visitors(
         request,
         "public/directory.html",
         {
-            "form": form,
+            "map_query": f"?{escape(everything)}" if everything else "",
             "filter_form": form.as_filters(show_sort=True, clear_url=request.path),
-            "page": page,
-            "page_query": filters,
-            "filters": filters.urlencode(),
-            "filtered": any(v for k, v in vars(query).items() if k != "sort"),
+            "caption": directory_caption(page.paginator.count, _is_filtered(query)),
             "rows": directory_rows(
                 page,
                 queries.found_by_region(query.q, page),
                 reverse("public:profile", args=["-"]).removesuffix("-/"),
             ),
+            "pages": pagination_links(page, filters),
         },
     )
     asked = request.GET.get("page", "").strip()

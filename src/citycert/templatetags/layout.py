@@ -15,6 +15,8 @@ import threading
 from typing import Any
 
 from django import template
+from django.core.signals import setting_changed
+from django.http import QueryDict
 from django.template.base import Parser, Token
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 #: Stands in for the return address while the shared copy is made; never in a real address.
-_HERE = "\x00here\x00"
+HERE = "\x00here\x00"
 #: How many shared copies a process keeps (pages x languages x parts: a few hundred at most).
 _LIMIT = 1000
 _lock = threading.Lock()
@@ -57,13 +59,13 @@ class SharedNode(template.Node):
         )
         shared = _kept.get(key)
         if shared is None:
-            with context.push(return_address=_HERE):
+            with context.push(return_address=HERE):
                 shared = self.nodelist.render(context)
             with _lock:
                 if len(_kept) >= _LIMIT:
                     _kept.clear()
                 _kept[key] = shared
-        return mark_safe(shared.replace(_HERE, escape(return_address(request))))  # noqa: S308
+        return mark_safe(shared.replace(HERE, escape(return_address(request))))  # noqa: S308
 
 
 @register.tag("shared_for_visitors")
@@ -83,14 +85,17 @@ def shared_for_visitors(parser: Parser, token: Token) -> SharedNode:
 def pagination(context: template.Context) -> SafeString:
     """{% pagination %}: the links to the previous and next pages of `page` (a Django Page in
     the context), keeping the query parameters `page_query` names (the request's own when the
-    context has none). Written in Python: every list page draws it, and through the template
-    engine it cost as much as the rest of the directory's table."""
-    page = context.get("page")
+    context has none)."""
+    query = context.get("page_query")
+    return pagination_links(context.get("page"), context["request"].GET if query is None else query)
+
+
+def pagination_links(page: Any, query: QueryDict) -> SafeString:
+    """The links to the pages before and after `page`, keeping the parameters of `query`;
+    nothing for a list on one page. Written in Python: every list page draws it, and through
+    the template engine it cost as much as the rest of the directory's table."""
     if page is None or page.paginator.num_pages <= 1:
         return mark_safe("")
-    query = context.get("page_query")
-    if query is None:
-        query = context["request"].GET
 
     def link(number: int, text: str) -> str:
         kept = query.copy()
@@ -106,3 +111,12 @@ def pagination(context: template.Context) -> SafeString:
         parts.append(link(page.next_page_number(), _("Next page")))
     parts.append("\n</nav>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value went through escape()
+
+
+def _forget(**_kwargs: Any) -> None:
+    """Drop the shared copies (a setting they were made under changed: tests)."""
+    with _lock:
+        _kept.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="citycert.templatetags.layout.forget")
