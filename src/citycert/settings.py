@@ -140,10 +140,6 @@ TEMPLATES = [
     }
 ]
 
-# The directory's indexes carry the columns a row shows on PostgreSQL (public/models.py);
-# SQLite has no such indexes and builds them without those columns, as intended.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
-
 # Every form draws its fields with the design system's classes (USWDS).
 FORM_RENDERER = "citycert.forms_renderer.USWDSRenderer"
 

@@ -82,3 +82,17 @@ def test_on_postgresql_the_rebuilt_listings_are_vacuumed_once_committed(world: W
     with connection.cursor() as cursor:
         cursor.execute("SELECT relallvisible FROM pg_class WHERE relname = 'public_listing'")
         assert cursor.fetchone()[0] > 0
+
+
+def test_every_order_is_read_from_an_index_holding_the_row_on_postgresql(world: World) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no covering indexes")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'public_listing'"
+            " AND indexname LIKE 'listing_by_%%' AND indexname <> 'listing_by_region'"
+        )
+        found = dict(cursor.fetchall())
+    assert len(found) == 6
+    for definition in found.values():
+        assert "INCLUDE (city_id, slug, admin_area, level, standard" in definition

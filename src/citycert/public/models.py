@@ -54,11 +54,6 @@ class Profile(models.Model):
         return {"city_id": self.city_id}
 
 
-#: The columns of a directory row that its orders' indexes do not already hold, the year aside
-#: (PostgreSQL keeps them in the index; SQLite has no such indexes and ignores them).
-_ROW = ["city", "slug", "admin_area", "level", "standard"]
-
-
 class Listing(models.Model):
     """A certified city, as the directory, the map, the badge and the open data show it."""
 
@@ -96,32 +91,19 @@ class Listing(models.Model):
         ordering = ["name", "country"]
         indexes = [
             # Each order of the directory in full (ties broken by name, then country), so a
-            # page deep in the list is read from the index rather than sorted afresh; on
-            # PostgreSQL each also carries the columns a row shows, so that the rows skipped
-            # before a deep page are read from the index alone (half the time at 5,000).
-            models.Index(
-                fields=["name", "country"], name="listing_by_name", include=[*_ROW, "year"]
-            ),
-            models.Index(
-                fields=["-level_rank", "name", "country"],
-                name="listing_by_level",
-                include=[*_ROW, "year"],
-            ),
-            models.Index(fields=["-year", "name", "country"], name="listing_by_year", include=_ROW),
-            models.Index(
-                fields=["year", "name", "country"], name="listing_by_year_asc", include=_ROW
-            ),
+            # page deep in the list is read from the index rather than sorted afresh. On
+            # PostgreSQL these also carry the columns a row shows (migration 0005).
+            models.Index(fields=["name", "country"], name="listing_by_name"),
+            models.Index(fields=["-level_rank", "name", "country"], name="listing_by_level"),
+            models.Index(fields=["-year", "name", "country"], name="listing_by_year"),
+            models.Index(fields=["year", "name", "country"], name="listing_by_year_asc"),
             # A level chosen and the list in order of year: without these, the year's index is
             # read in full, its other levels skipped (five times as long at 5,000 listings).
             models.Index(
-                fields=["level_rank", "-year", "name", "country"],
-                name="listing_by_level_year",
-                include=_ROW,
+                fields=["level_rank", "-year", "name", "country"], name="listing_by_level_year"
             ),
             models.Index(
-                fields=["level_rank", "year", "name", "country"],
-                name="listing_by_level_year_asc",
-                include=_ROW,
+                fields=["level_rank", "year", "name", "country"], name="listing_by_level_year_asc"
             ),
             models.Index(fields=["country", "admin_area"], name="listing_by_region"),
         ]
