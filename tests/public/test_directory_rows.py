@@ -98,3 +98,8 @@ def test_django_s_paginator_pages_through_them(world: World) -> None:
     assert not {r.pk for r in first} & {r.pk for r in last} or paginator.num_pages == 1
     assert paginator.get_page("junk").number == 1
     assert rows[5:5] == [] and rows[total + 10 : total + 20] == []
+    everything = list(rows)  # one read of every match, in order
+    assert len(everything) == total and everything[0] == rows[0] == first[0]
+    assert rows[total - 1] == everything[-1]
+    with pytest.raises(IndexError):
+        rows[total]

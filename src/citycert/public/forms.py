@@ -61,7 +61,7 @@ class DirectoryForm(forms.Form):
                 for field in self
                 for error in field.errors
             )
-            intro = e(_("Some filters were not understood and were left out:"))
+            intro = e(str(_("Some filters were not understood and were left out:")))
             out.append(
                 f'  <div class="error-summary" role="alert"><p>{intro}</p><ul>{items}</ul></div>\n'
             )
@@ -109,8 +109,8 @@ def _texts(facets: queries.Facets, form: forms.Form) -> dict[str, str]:
     with `facets` as the lists are."""
     texts = cast(dict[str, str] | None, facets.memo.get("directory_form_texts"))
     if texts is None:
-        texts = {f"label:{name}": str(field.label) for name, field in form.fields.items()}
-        texts.update(
+        words: dict[str, Any] = {f"label:{n}": field.label for n, field in form.fields.items()}
+        words.update(
             {
                 "help:region": _("Choose a country first."),
                 "find": _("Find a certified city"),
@@ -118,7 +118,7 @@ def _texts(facets: queries.Facets, form: forms.Form) -> dict[str, str]:
                 "clear": _("Clear filters"),
             }
         )
-        texts = {key: str(value) for key, value in texts.items()}
+        texts = {key: str(value) for key, value in words.items()}
         facets.memo["directory_form_texts"] = texts
     return texts
 

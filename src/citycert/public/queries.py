@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict, namedtuple
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, cast, overload
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, models
 from django.db.models import BooleanField, Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -76,7 +76,8 @@ def listings(query: DirectoryQuery) -> QuerySet[Listing]:
 def _column(name: str) -> str:
     """A listing field's column, named with its table (safe beside a join)."""
     quote = connection.ops.quote_name
-    return f"{quote(Listing._meta.db_table)}.{quote(Listing._meta.get_field(name).column)}"
+    column = cast(str, cast(models.Field[Any, Any], Listing._meta.get_field(name)).column)
+    return f"{quote(Listing._meta.db_table)}.{quote(column)}"
 
 
 def _conditions(query: DirectoryQuery) -> tuple[list[str], list[Any]]:
@@ -189,7 +190,21 @@ class DirectoryRows:
             local.put(key, found)
         return int(found)
 
-    def __getitem__(self, index: slice) -> list[Any]:
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self[0 : len(self)])
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
         start, stop, step = index.indices(len(self))
         if step != 1 or stop <= start:
             return []
