@@ -66,19 +66,28 @@ class DirectoryForm(forms.Form):
                 f'  <div class="error-summary" role="alert"><p>{intro}</p><ul>{items}</ul></div>\n'
             )
         out.append('  <div class="filter-grid">\n')
-        for field in self:
-            if field.name == "sort" and not show_sort:
+        for name, field in self.fields.items():
+            if name == "sort" and not show_sort:
                 continue
+            auto_id = self.auto_id % name
+            help_text = str(field.help_text)
+            if self.errors:  # Django's own path, which marks the fields in error
+                widget = str(self[name])
+            else:
+                # As Django draws a field without an error (BoundField.as_widget), without the
+                # bound field's machinery: seven fields on every directory page.
+                attrs = {"aria-describedby": f"{auto_id}_helptext"} if help_text else {}
+                attrs["id"] = auto_id
+                value = self.data.get(name) if self.is_bound else None
+                widget = field.widget.render(name, value, attrs)
             out.append(
-                f'    <div>\n      <label for="{e(field.id_for_label)}">'
-                f"{e(texts['label:' + field.name])}</label>\n"
+                f'    <div>\n      <label for="{e(auto_id)}">{e(texts["label:" + name])}</label>\n'
             )
-            if field.help_text:
+            if help_text:
                 out.append(
-                    f'      <p class="helptext" id="{e(field.auto_id)}_helptext">'
-                    f"{e(str(field.help_text))}</p>\n"
+                    f'      <p class="helptext" id="{e(auto_id)}_helptext">{e(help_text)}</p>\n'
                 )
-            out.append(f"      {field}\n    </div>\n")
+            out.append(f"      {widget}\n    </div>\n")
         out.append(
             "  </div>\n"
             f'  <button class="usa-button" type="submit">{e(texts["show"])}</button>\n'
