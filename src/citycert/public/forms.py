@@ -69,14 +69,16 @@ class DirectoryForm(forms.Form):
         for name, field in self.fields.items():
             if name == "sort" and not show_sort:
                 continue
-            auto_id = self.auto_id % name
+            auto_id = str(self.auto_id) % name
             help_text = str(field.help_text)
             if self.errors:  # Django's own path, which marks the fields in error
                 widget = str(self[name])
             else:
                 # As Django draws a field without an error (BoundField.as_widget), without the
                 # bound field's machinery: seven fields on every directory page.
-                attrs = {"aria-describedby": f"{auto_id}_helptext"} if help_text else {}
+                attrs: dict[str, str] = {}
+                if help_text:
+                    attrs["aria-describedby"] = f"{auto_id}_helptext"
                 attrs["id"] = auto_id
                 value = self.data.get(name) if self.is_bound else None
                 widget = field.widget.render(name, value, attrs)
