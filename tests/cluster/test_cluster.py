@@ -9,6 +9,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -106,6 +107,18 @@ def test_evidence_uploaded_through_one_node_downloads_through_the_other(
     assert stored == content  # in the object store, not on either node's disk
 
 
+def group_alive(group: int) -> bool:
+    """Whether a process of this process group is still running (zombies are not)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _parent, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(pgrp) == group and state != "Z":
+            return True
+    return False
+
+
 def test_killing_an_app_server_under_writes_loses_no_acknowledged_write(
     seeded: dict[str, Any],
 ) -> None:
@@ -138,8 +151,12 @@ def test_killing_an_app_server_under_writes_loses_no_acknowledged_write(
     try:
         while len(acknowledged) < 10 and writer.is_alive():
             time.sleep(0.05)
-        os.killpg(pid("app-a"), signal.SIGKILL)
-        while parts.running("app-a"):
+        group = pid("app-a")
+        os.killpg(group, signal.SIGKILL)
+        # Gone means every process of the server (its workers too, which hold the listening
+        # socket): until the last one dies the kernel still completes connections to it, and
+        # resets them once the socket closes, which no balancer can route around.
+        while group_alive(group):
             time.sleep(0.01)
         killed.set()
         while len(after_kill) < 30 and writer.is_alive():
