@@ -160,6 +160,9 @@ class DirectoryRows:
             column = _column(name.lstrip("-"))
             order.append(f"{column} DESC" if name.startswith("-") else f"{column} ASC")
         self._order = ", ".join(order)
+        self._columns = ", ".join(
+            _column("city_id" if name == "pk" else name) for name in ROW_COLUMNS
+        )
         self._count: int | None = None
 
     def __len__(self) -> int:
@@ -208,8 +211,7 @@ class DirectoryRows:
         start, stop, step = index.indices(len(self))
         if step != 1 or stop <= start:
             return []
-        columns = ", ".join(_column("city_id" if name == "pk" else name) for name in ROW_COLUMNS)
-        sql = f"SELECT {columns} FROM {self._from}{self._where} ORDER BY {self._order}"  # noqa: S608
+        sql = f"SELECT {self._columns} FROM {self._from}{self._where} ORDER BY {self._order}"  # noqa: S608
         with connection.cursor() as cursor:
             cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*self._params, stop - start, start])
             return list(map(DirectoryRow._make, cursor.fetchall()))

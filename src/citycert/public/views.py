@@ -95,8 +95,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     form, query = _filters(request)
     # Only the columns a row shows (not the story and strengths a profile needs), as tuples.
     page = Paginator(queries.DirectoryRows(query), PER_PAGE).get_page(request.GET.get("page"))
-    filters = QueryDict(known_query(request, FILTERS, bounded=False))
-    everything = filters.urlencode()
+    everything = known_query(request, FILTERS, bounded=False) or ""
+    filters = QueryDict(everything)
     # Every part that changes with the request, escaped here; the rest of the page is the same
     # for every visitor and drawn once per language (visitor_pages.py).
     response = render_for_visitors(
